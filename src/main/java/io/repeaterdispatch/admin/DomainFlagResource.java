@@ -1,0 +1,72 @@
+package io.repeaterdispatch.admin;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.repeaterdispatch.admin.entity.DomainFlagEntity;
+import io.repeaterdispatch.config.DispatchConfig;
+import io.repeaterdispatch.dispatch.DispatchScheduler;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * A domain's process-repeaters flag: on = per-repeater loop, off = legacy per-record path. Safe to
+ * flip at any moment: both paths claim records through the same leases.
+ */
+@Path("/api/v1/domains/{domain}/flags/process-repeaters")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class DomainFlagResource {
+
+    public record FlagRequest(Boolean enabled) {
+    }
+
+    /** @param source "domain" when the domain has its own flag, "default" when the configured default applies */
+    public record FlagView(String domain, boolean enabled, String source) {
+    }
+
+    private final DispatchConfig config;
+    private final DispatchScheduler scheduler;
+
+    public DomainFlagResource(DispatchConfig config, DispatchScheduler scheduler) {
+        this.config = config;
+        this.scheduler = scheduler;
+    }
+
+    @GET
+    @WithSession
+    public Uni<FlagView> get(@PathParam("domain") String domain) {
+        checkDomain(domain);
+        return DomainFlagEntity.<DomainFlagEntity>findById(domain).map(flag -> flag == null
+                ? new FlagView(domain, config.processRepeatersDefault(), "default")
+                : new FlagView(domain, flag.processRepeaters, "domain"));
+    }
+
+    @PUT
+    @WithTransaction
+    public Uni<FlagView> put(@PathParam("domain") String domain, FlagRequest request) {
+        checkDomain(domain);
+        if (request == null || request.enabled() == null) {
+            throw ApiException.invalid(java.util.List.of(new ApiException.FieldError("enabled", "required; true or false")));
+        }
+        return Panache.getSession().flatMap(session -> session.createNativeQuery("""
+                                INSERT INTO domain_flag (domain, process_repeaters, updated_at) VALUES (?1, ?2, now())
+                                ON CONFLICT (domain) DO UPDATE SET process_repeaters = excluded.process_repeaters, updated_at = now()
+                                """)
+                        .setParameter(1, domain).setParameter(2, request.enabled()).executeUpdate())
+                .map(n -> new FlagView(domain, request.enabled(), "domain"))
+                .invoke(scheduler::tick);
+    }
+
+    private static void checkDomain(String domain) {
+        if (!RepeaterValidator.DOMAIN.matcher(domain).matches()) {
+            throw ApiException.badRequest("not a valid domain name");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.repeaterdispatch.admin;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Every error leaves as {@code application/problem+json} (RFC 9457): bad input gets a 4xx that
+ * says what is wrong, anything unexpected a 500 with no internals (the log has the details).
+ */
+public class Problems {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    private static final Logger LOG = Logger.getLogger(Problems.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Problem(String type, String title, int status, String detail, List<ApiException.FieldError> errors) {
+    }
+
+    public static Response response(int status, String title, String detail, List<ApiException.FieldError> errors) {
+        String body;
+        try {
+            body = JSON.writeValueAsString(new Problem("about:blank", title, status, detail, errors));
+        } catch (JsonProcessingException impossible) {
+            body = "{\"title\":\"" + status + "\",\"status\":" + status + "}";
+        }
+        return Response.status(status).type(MEDIA_TYPE).entity(body).build();
+    }
+
+    @ServerExceptionMapper
+    public Response api(ApiException e) {
+        return response(e.status, e.title, e.getMessage(), e.errors);
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonProcessingException e) {
+        return response(400, "Malformed JSON", describe(e), null);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof JsonProcessingException json) {
+            return malformedJson(json);
+        }
+        int status = e.getResponse().getStatus();
+        Response.StatusType type = Response.Status.fromStatusCode(status);
+        String title = type == null ? "HTTP " + status : type.getReasonPhrase();
+        if (status >= 500) {
+            LOG.error("request failed", e);
+            return response(status, title, "internal error", null);
+        }
+        return response(status, title, e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        LOG.error("unexpected error serving a request", e);
+        return response(500, "Internal Server Error", "internal error", null);
+    }
+
+    /** Jackson's own wording, minus Java class names and the echo of the input source. */
+    private static String describe(JsonProcessingException e) {
+        String where = "";
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            where = " at " + mapping.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+        }
+        String message = e.getOriginalMessage() == null ? "unreadable body" : e.getOriginalMessage();
+        message = message.replaceAll("(`?)[a-z]+(\\.[a-zA-Z$_0-9]+)+(`?)", "value");
+        if (message.length() > 300) {
+            message = message.substring(0, 300);
+        }
+        return "request body is not valid JSON for this route" + where + ": " + message;
+    }
+}

@@ -1,0 +1,122 @@
+package io.repeaterdispatch.admin;
+
+import io.repeaterdispatch.admin.ApiException.FieldError;
+import io.repeaterdispatch.config.DispatchConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Checks a repeater definition and reports every problem at once. */
+@ApplicationScoped
+public class RepeaterValidator {
+
+    public static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,125}");
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}");
+    private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH");
+    /** Set by the sender itself; a repeater must not override them. */
+    private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding",
+            "connection", "content-type", "authorization", "idempotency-key", "x-repeat-record-id", "x-payload-id");
+
+    private final int maxBatchSize;
+
+    public RepeaterValidator(DispatchConfig config) {
+        this.maxBatchSize = config.maxBatchSize();
+    }
+
+    public void check(CreateRepeaterRequest r) {
+        if (r == null) {
+            throw ApiException.badRequest("request body is required");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        if (r.domain() == null || !DOMAIN.matcher(r.domain()).matches()) {
+            errors.add(new FieldError("domain", "required; 1-126 letters, digits, '.', '_' or '-', starting with a letter or digit"));
+        }
+        if (r.name() == null || r.name().isBlank() || r.name().length() > 255) {
+            errors.add(new FieldError("name", "required; 1-255 characters"));
+        }
+        checkUrl(r.url(), errors);
+        if (r.method() != null && !METHODS.contains(r.method().toUpperCase(Locale.ROOT))) {
+            errors.add(new FieldError("method", "one of POST, PUT, PATCH"));
+        }
+        checkHeaders(r.headers(), errors);
+        checkAuth(r.auth(), errors);
+        if (r.timeoutMs() != null && (r.timeoutMs() < 1 || r.timeoutMs() > 600_000)) {
+            errors.add(new FieldError("timeoutMs", "between 1 and 600000"));
+        }
+        if (r.batchSize() != null && (r.batchSize() < 1 || r.batchSize() > maxBatchSize)) {
+            errors.add(new FieldError("batchSize", "between 1 and " + maxBatchSize));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+    }
+
+    private static void checkUrl(String url, List<FieldError> errors) {
+        if (url == null || url.isBlank()) {
+            errors.add(new FieldError("url", "required"));
+            return;
+        }
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                errors.add(new FieldError("url", "must be an absolute http or https URL"));
+            } else if (uri.getHost() == null || uri.getHost().isBlank()) {
+                errors.add(new FieldError("url", "must name a host"));
+            } else if (uri.getRawUserInfo() != null) {
+                errors.add(new FieldError("url", "must not carry credentials; use the auth field"));
+            } else if (url.length() > 2048) {
+                errors.add(new FieldError("url", "at most 2048 characters"));
+            }
+        } catch (URISyntaxException e) {
+            errors.add(new FieldError("url", "not a valid URL"));
+        }
+    }
+
+    private static void checkHeaders(Map<String, String> headers, List<FieldError> errors) {
+        if (headers == null) {
+            return;
+        }
+        if (headers.size() > 50) {
+            errors.add(new FieldError("headers", "at most 50 headers"));
+        }
+        headers.forEach((name, value) -> {
+            if (!HEADER_NAME.matcher(name).matches()) {
+                errors.add(new FieldError("headers." + name, "not a valid header name"));
+            } else if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                errors.add(new FieldError("headers." + name, "set by the service; use auth for credentials"));
+            } else if (value == null || value.length() > 4096 || value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
+                errors.add(new FieldError("headers." + name, "a single-line value of at most 4096 characters"));
+            }
+        });
+    }
+
+    private static void checkAuth(CreateRepeaterRequest.Auth auth, List<FieldError> errors) {
+        if (auth == null || auth.type() == null || auth.type().equals("none")) {
+            return;
+        }
+        switch (auth.type()) {
+            case "basic" -> {
+                if (auth.username() == null || auth.username().isEmpty() || auth.username().contains(":")) {
+                    errors.add(new FieldError("auth.username", "required for basic auth, without ':'"));
+                }
+                if (auth.password() == null) {
+                    errors.add(new FieldError("auth.password", "required for basic auth"));
+                }
+            }
+            case "bearer" -> {
+                if (auth.token() == null || auth.token().isBlank()) {
+                    errors.add(new FieldError("auth.token", "required for bearer auth"));
+                }
+            }
+            default -> errors.add(new FieldError("auth.type", "one of none, basic, bearer"));
+        }
+    }
+}

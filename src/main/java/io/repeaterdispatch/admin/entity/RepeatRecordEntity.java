@@ -1,0 +1,43 @@
+package io.repeaterdispatch.admin.entity;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+/** Admin-side, read-mostly view of a repeat record (records are written set-wise by the store). */
+@Entity
+@Table(name = "repeat_record")
+public class RepeatRecordEntity extends PanacheEntityBase {
+
+    @Id
+    public Long id;
+
+    public String domain;
+
+    @Column(name = "repeater_id")
+    public long repeaterId;
+
+    @Column(name = "payload_id")
+    public String payloadId;
+
+    @Column(name = "content_type")
+    public String contentType;
+
+    public short state;
+
+    @Column(name = "registered_at")
+    public Instant registeredAt;
+
+    @Column(name = "next_check")
+    public Instant nextCheck;
+
+    @Column(name = "attempt_count")
+    public int attemptCount;
+
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+}

@@ -1,0 +1,73 @@
+package io.repeaterdispatch.admin.entity;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+/** Admin-side view of a repeater row. The dispatch loop never goes through it (see store). */
+@Entity
+@Table(name = "repeater")
+public class RepeaterEntity extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    public String domain;
+    public String name;
+    public String url;
+
+    @Column(name = "http_method")
+    public String httpMethod;
+
+    /** JSON object of extra headers. */
+    public String headers;
+
+    @Column(name = "auth_type")
+    public String authType;
+
+    @Column(name = "auth_username")
+    public String authUsername;
+
+    /** Write-only: never put in a response or a log line. */
+    @Column(name = "auth_secret")
+    public String authSecret;
+
+    @Column(name = "timeout_ms")
+    public int timeoutMs;
+
+    @Column(name = "batch_size")
+    public int batchSize;
+
+    @Column(name = "is_paused")
+    public boolean paused;
+
+    @Column(name = "is_deleted")
+    public boolean deleted;
+
+    @Column(name = "next_attempt_at")
+    public Instant nextAttemptAt;
+
+    @Column(name = "last_attempt_at")
+    public Instant lastAttemptAt;
+
+    @Column(name = "consecutive_failed_batches")
+    public int consecutiveFailedBatches;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    @Override
+    public String toString() {
+        return "Repeater[" + id + ", " + domain + "/" + name + "]";
+    }
+}

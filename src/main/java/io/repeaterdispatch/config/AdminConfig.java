@@ -1,0 +1,23 @@
+package io.repeaterdispatch.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Admin API settings; keys live under {@code admin.*}. */
+@ConfigMapping(prefix = "admin")
+public interface AdminConfig {
+
+    /** Bearer tokens accepted on /api (comma separated; REPEATER_ADMIN_TOKEN). None set: every call is refused. */
+    Optional<List<String>> tokens();
+
+    /** Most records one enqueue call may carry (more: 400). */
+    @WithDefault("1000")
+    int maxEnqueueItems();
+
+    /** Largest single payload, in bytes of its JSON text (larger: 413). */
+    @WithDefault("1048576")
+    int maxPayloadBytes();
+}

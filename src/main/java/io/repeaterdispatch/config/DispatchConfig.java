@@ -1,0 +1,103 @@
+package io.repeaterdispatch.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Everything that shapes the dispatch loop; keys live under {@code dispatch.*}. */
+@ConfigMapping(prefix = "dispatch")
+public interface DispatchConfig {
+
+    /** Master switch of both dispatch paths (the admin API keeps working when off). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How often the scheduler nudges both paths (picks up records and repeaters that became due). */
+    @WithDefault("1s")
+    Duration tick();
+
+    /** Path for domains without a flag: true = per-repeater loop, false = legacy per-record path. */
+    @WithDefault("true")
+    boolean processRepeatersDefault();
+
+    /** Upper bound of any repeater's batch size (the seed's MAX_REPEATER_WORKERS). */
+    @WithDefault("144")
+    int maxBatchSize();
+
+    /** Requests in flight across the whole process, both paths together. */
+    @WithDefault("256")
+    int maxInFlight();
+
+    /** How far a claim pushes a record's next_check: a crashed worker's records are due again after it. */
+    @WithDefault("10m")
+    Duration claimLease();
+
+    /** Failed attempts after which a record is cancelled. */
+    @WithDefault("6")
+    int maxAttempts();
+
+    /** Safety cap on rows the ready query returns per refresh. */
+    @WithDefault("10000")
+    int readyQueryLimit();
+
+    RepeaterBackoff repeaterBackoff();
+
+    RecordRetry recordRetry();
+
+    Lock lock();
+
+    Http http();
+
+    Legacy legacy();
+
+    /** Repeater backoff after a batch in which every attempt failed: clamp(2 × since last failure, min, max). */
+    interface RepeaterBackoff {
+        @WithDefault("5m")
+        Duration min();
+
+        @WithDefault("7d")
+        Duration max();
+    }
+
+    /** A failed record's own wait: min × factor^(attempts − 1), capped at max. */
+    interface RecordRetry {
+        @WithDefault("5m")
+        Duration min();
+
+        @WithDefault("7d")
+        Duration max();
+
+        @WithDefault("3")
+        int factor();
+    }
+
+    interface Lock {
+        /** Prefix of every Redis key this service writes (tests use one per run). */
+        @WithDefault("repeater-dispatch:")
+        String keyPrefix();
+
+        /** Lock expiry; a running batch extends it every third of this. */
+        @WithDefault("2m")
+        Duration ttl();
+    }
+
+    interface Http {
+        /** Connection pool size per remote host (should be >= max-batch-size for full parallelism). */
+        @WithDefault("144")
+        int maxConnectionsPerHost();
+
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /** Bytes of a response body kept as the attempt message. */
+        @WithDefault("1024")
+        int responseExcerptBytes();
+    }
+
+    interface Legacy {
+        /** Records the legacy path scans for per poll (the poll runs every dispatch tick). */
+        @WithDefault("256")
+        int maxPerPoll();
+    }
+}

@@ -1,0 +1,181 @@
+package io.repeaterdispatch.delivery;
+
+import io.repeaterdispatch.config.DispatchConfig;
+import io.repeaterdispatch.dispatch.DispatchClock;
+import io.repeaterdispatch.store.ClaimedRecord;
+import io.repeaterdispatch.store.Endpoint;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.HttpClientRequest;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Sends one record to its endpoint over one shared non-blocking HTTP client and turns whatever
+ * happens into a {@link DeliveryResult}; the returned Uni never fails. Every request is bounded by
+ * the repeater's timeout (connect + response + body), and only the first bytes of a response body
+ * are kept, so a hostile endpoint can neither hang a slot nor fill the heap.
+ */
+@ApplicationScoped
+public class HttpSender {
+
+    static final String USER_AGENT = "repeater-dispatch/1";
+
+    private final Vertx vertx;
+    private final HttpClient client;
+    private final DispatchClock clock;
+    private final int excerptBytes;
+    private final long connectTimeoutMs;
+
+    public HttpSender(Vertx vertx, DispatchConfig config, DispatchClock clock) {
+        this.vertx = vertx;
+        this.clock = clock;
+        this.excerptBytes = config.http().responseExcerptBytes();
+        this.connectTimeoutMs = config.http().connectTimeout().toMillis();
+        HttpClientOptions options = new HttpClientOptions()
+                .setKeepAlive(true)
+                .setTryUseCompression(false)
+                .setConnectTimeout((int) connectTimeoutMs);
+        // Waiters are bounded by the process-wide in-flight limit; the explicit bound is a backstop.
+        PoolOptions pool = new PoolOptions()
+                .setHttp1MaxSize(config.http().maxConnectionsPerHost())
+                .setMaxWaitQueueSize(config.maxInFlight());
+        this.client = vertx.createHttpClient(options, pool);
+    }
+
+    @PreDestroy
+    void close() {
+        client.close();
+    }
+
+    public Uni<DeliveryResult> send(Endpoint endpoint, ClaimedRecord record) {
+        Instant attemptedAt = clock.now();
+        long started = System.nanoTime();
+        return Uni.createFrom().<Answer>emitter(emitter -> {
+                    AtomicReference<HttpClientRequest> request = new AtomicReference<>();
+                    AtomicBoolean timedOut = new AtomicBoolean();
+                    long timer = vertx.setTimer(endpoint.timeoutMs(), t -> {
+                        timedOut.set(true);
+                        HttpClientRequest r = request.get();
+                        if (r != null) {
+                            r.reset();
+                        }
+                        emitter.fail(new TimeoutException("no answer within " + endpoint.timeoutMs() + " ms"));
+                    });
+                    RequestOptions options = requestOptions(endpoint, record);
+                    client.request(options)
+                            .compose(req -> {
+                                request.set(req);
+                                return req.send(Buffer.buffer(record.payload()));
+                            })
+                            .compose(this::readAnswer)
+                            .onComplete(ar -> {
+                                vertx.cancelTimer(timer);
+                                if (timedOut.get()) {
+                                    return;
+                                }
+                                if (ar.succeeded()) {
+                                    emitter.complete(ar.result());
+                                } else {
+                                    emitter.fail(ar.cause());
+                                }
+                            });
+                })
+                .map(answer -> fromAnswer(record, answer, attemptedAt, started))
+                .onFailure().recoverWithItem(error -> fromError(record, error, attemptedAt, started));
+    }
+
+    private RequestOptions requestOptions(Endpoint endpoint, ClaimedRecord record) {
+        RequestOptions options = new RequestOptions()
+                .setAbsoluteURI(endpoint.url())
+                .setMethod(HttpMethod.valueOf(endpoint.method()))
+                .setConnectTimeout(Math.min(connectTimeoutMs, endpoint.timeoutMs()))
+                .setIdleTimeout(endpoint.timeoutMs());
+        for (Map.Entry<String, String> header : endpoint.headers().entrySet()) {
+            options.putHeader(header.getKey(), header.getValue());
+        }
+        options.putHeader("Content-Type", record.contentType())
+                .putHeader("User-Agent", USER_AGENT)
+                .putHeader("X-Repeat-Record-Id", Long.toString(record.id()))
+                .putHeader("X-Payload-Id", record.payloadId())
+                // Same key on every retry of a record: receivers can drop duplicates of at-least-once delivery.
+                .putHeader("Idempotency-Key", "rr-" + record.id());
+        String authorization = authorization(endpoint);
+        if (authorization != null) {
+            options.putHeader("Authorization", authorization);
+        }
+        return options;
+    }
+
+    static String authorization(Endpoint endpoint) {
+        if ("basic".equals(endpoint.authType())) {
+            String pair = (endpoint.authUsername() == null ? "" : endpoint.authUsername()) + ":"
+                    + (endpoint.authSecret() == null ? "" : endpoint.authSecret());
+            return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+        }
+        if ("bearer".equals(endpoint.authType())) {
+            return "Bearer " + endpoint.authSecret();
+        }
+        return null;
+    }
+
+    private Future<Answer> readAnswer(HttpClientResponse response) {
+        Promise<Answer> promise = Promise.promise();
+        Buffer excerpt = Buffer.buffer();
+        response.handler(chunk -> {
+            int room = excerptBytes - excerpt.length();
+            if (room > 0) {
+                excerpt.appendBuffer(chunk.length() <= room ? chunk : chunk.getBuffer(0, room));
+            }
+        });
+        response.exceptionHandler(promise::tryFail);
+        response.endHandler(v -> promise.tryComplete(
+                new Answer(response.statusCode(), response.getHeader("Retry-After"), excerpt.toString(StandardCharsets.UTF_8))));
+        return promise.future();
+    }
+
+    private DeliveryResult fromAnswer(ClaimedRecord record, Answer answer, Instant attemptedAt, long started) {
+        RecordState outcome = OutcomeClassifier.classify(answer.status);
+        Duration retryAfter = OutcomeClassifier.honoursRetryAfter(answer.status)
+                ? RetryAfter.parse(answer.retryAfter, attemptedAt) : null;
+        String message = answer.status + (answer.body.isBlank() ? "" : " " + answer.body.strip());
+        return new DeliveryResult(record.id(), outcome, answer.status, message, attemptedAt, elapsedMs(started), retryAfter);
+    }
+
+    private DeliveryResult fromError(ClaimedRecord record, Throwable error, Instant attemptedAt, long started) {
+        String kind = error instanceof TimeoutException ? "timeout"
+                : error instanceof ConnectException ? "connection refused"
+                : error.getClass().getSimpleName();
+        String message = kind + (error.getMessage() == null ? "" : ": " + error.getMessage());
+        if (message.length() > excerptBytes) {
+            message = message.substring(0, excerptBytes);
+        }
+        return new DeliveryResult(record.id(), RecordState.FAILED, null, message, attemptedAt, elapsedMs(started), null);
+    }
+
+    private static long elapsedMs(long started) {
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+
+    private record Answer(int status, String retryAfter, String body) {
+    }
+}

@@ -1,0 +1,31 @@
+package io.repeaterdispatch.delivery;
+
+/**
+ * Maps an HTTP answer to a record state: 2xx succeeded (204 empty); 5xx, 408, 425, 429 and
+ * anything not a final answer (1xx/3xx: we do not follow redirects) failed and will be retried;
+ * every other 4xx means the endpoint rejected the payload, so retrying would not help.
+ * Timeouts and connection errors never reach here: they are FAILED by definition.
+ */
+public final class OutcomeClassifier {
+
+    private OutcomeClassifier() {
+    }
+
+    public static RecordState classify(int status) {
+        if (status == 204) {
+            return RecordState.EMPTY;
+        }
+        if (status >= 200 && status < 300) {
+            return RecordState.SUCCEEDED;
+        }
+        if (status >= 400 && status < 500 && status != 408 && status != 425 && status != 429) {
+            return RecordState.INVALID_PAYLOAD;
+        }
+        return RecordState.FAILED;
+    }
+
+    /** Retry-After is honoured on these answers only. */
+    public static boolean honoursRetryAfter(int status) {
+        return status == 429 || status == 503;
+    }
+}

@@ -1,0 +1,67 @@
+package io.repeaterdispatch.dispatch;
+
+import io.repeaterdispatch.config.DispatchConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The process-wide bound on requests in flight, shared by both dispatch paths. Work is claimed
+ * only for slots already taken (no prefetch), so nothing ever waits in a queue inside the
+ * process: when no slot is free, records simply stay in PostgreSQL.
+ */
+@ApplicationScoped
+public class DeliverySlots {
+
+    private final int capacity;
+    private final AtomicInteger free;
+    private final List<Runnable> onFreed = new CopyOnWriteArrayList<>();
+
+    public DeliverySlots(DispatchConfig config) {
+        this.capacity = config.maxInFlight();
+        this.free = new AtomicInteger(capacity);
+    }
+
+    /** Takes up to {@code wanted} slots; returns how many were taken (possibly 0). */
+    public int tryAcquireUpTo(int wanted) {
+        while (true) {
+            int available = free.get();
+            int take = Math.min(available, wanted);
+            if (take <= 0) {
+                return 0;
+            }
+            if (free.compareAndSet(available, available - take)) {
+                return take;
+            }
+        }
+    }
+
+    /** Returns slots that finished work and tells the dispatchers there is room again. */
+    public void release(int n) {
+        if (n > 0) {
+            free.addAndGet(n);
+            onFreed.forEach(Runnable::run);
+        }
+    }
+
+    /** Returns slots that were never used, without waking anyone (the caller is the one dispatching). */
+    public void giveBack(int n) {
+        if (n > 0) {
+            free.addAndGet(n);
+        }
+    }
+
+    public void onFreed(Runnable listener) {
+        onFreed.add(listener);
+    }
+
+    public int free() {
+        return free.get();
+    }
+
+    public int inFlight() {
+        return capacity - free.get();
+    }
+}

@@ -1,0 +1,66 @@
+package io.repeaterdispatch.dispatch;
+
+import io.repeaterdispatch.delivery.DeliveryResult;
+import io.repeaterdispatch.store.ReadyRepeater;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/** Fans dispatch events out to the registered listeners; a failing listener never breaks dispatch. */
+@ApplicationScoped
+public class DispatchEvents implements DispatchListener {
+
+    private static final Logger LOG = Logger.getLogger(DispatchEvents.class);
+
+    private final List<DispatchListener> listeners = new CopyOnWriteArrayList<>();
+
+    public DispatchEvents(DispatchMetrics metrics) {
+        listeners.add(metrics);
+    }
+
+    public void register(DispatchListener listener) {
+        listeners.add(listener);
+    }
+
+    public void unregister(DispatchListener listener) {
+        listeners.remove(listener);
+    }
+
+    private void each(Consumer<DispatchListener> event) {
+        for (DispatchListener listener : listeners) {
+            try {
+                event.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.warn("dispatch listener failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void readyRefreshed(int readyRepeaters) {
+        each(l -> l.readyRefreshed(readyRepeaters));
+    }
+
+    @Override
+    public void batchStarted(ReadyRepeater repeater, int slots) {
+        each(l -> l.batchStarted(repeater, slots));
+    }
+
+    @Override
+    public void lockSkipped(long repeaterId) {
+        each(l -> l.lockSkipped(repeaterId));
+    }
+
+    @Override
+    public void batchFinished(long repeaterId, List<DeliveryResult> results, boolean backedOff, long nanos) {
+        each(l -> l.batchFinished(repeaterId, results, backedOff, nanos));
+    }
+
+    @Override
+    public void attemptRecorded(Path path, DeliveryResult result) {
+        each(l -> l.attemptRecorded(path, result));
+    }
+}

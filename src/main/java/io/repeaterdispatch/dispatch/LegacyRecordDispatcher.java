@@ -1,0 +1,103 @@
+package io.repeaterdispatch.dispatch;
+
+import io.repeaterdispatch.config.DispatchConfig;
+import io.repeaterdispatch.delivery.DeliveryResult;
+import io.repeaterdispatch.delivery.HttpSender;
+import io.repeaterdispatch.store.Claim;
+import io.repeaterdispatch.store.RecordClaims;
+import io.repeaterdispatch.store.ResultWriter;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The legacy per-record path for domains whose flag is off, kept as the seed system's "current
+ * approach": each due record is claimed, sent and recorded on its own, on its own retry schedule;
+ * no repeater lock, no repeater backoff. It shares the process-wide delivery slots, and claims
+ * through the same leases as the per-repeater loop, so flipping a domain's flag at any moment
+ * neither loses nor doubles a record.
+ */
+@ApplicationScoped
+public class LegacyRecordDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(LegacyRecordDispatcher.class);
+
+    private final RecordClaims claims;
+    private final HttpSender sender;
+    private final ResultWriter writer;
+    private final RecordRetryPolicy retryPolicy;
+    private final DeliverySlots slots;
+    private final DispatchEvents events;
+    private final DispatchClock clock;
+    private final DispatchConfig config;
+    private final AtomicBoolean polling = new AtomicBoolean();
+    private volatile boolean running;
+
+    public LegacyRecordDispatcher(RecordClaims claims, HttpSender sender, ResultWriter writer, RecordRetryPolicy retryPolicy,
+                                  DeliverySlots slots, DispatchEvents events, DispatchClock clock, DispatchConfig config) {
+        this.claims = claims;
+        this.sender = sender;
+        this.writer = writer;
+        this.retryPolicy = retryPolicy;
+        this.slots = slots;
+        this.events = events;
+        this.clock = clock;
+        this.config = config;
+    }
+
+    public void start() {
+        running = true;
+    }
+
+    public void stop() {
+        running = false;
+    }
+
+    /** Scans for due records and sends them; polls again at once while pages come back full. */
+    public void poll() {
+        if (!running || !polling.compareAndSet(false, true)) {
+            return;
+        }
+        int granted = slots.tryAcquireUpTo(config.legacy().maxPerPoll());
+        if (granted == 0) {
+            polling.set(false);
+            return;
+        }
+        claims.dueLegacyRecords(clock.now(), config.processRepeatersDefault(), granted)
+                .onFailure().invoke(error -> LOG.warnf("legacy scan failed: %s", error.toString()))
+                .onFailure().recoverWithItem(List.of())
+                .subscribe().with(ids -> {
+                    slots.giveBack(granted - ids.size());
+                    List<Uni<Void>> deliveries = new ArrayList<>(ids.size());
+                    ids.forEach(id -> deliveries.add(deliver(id)));
+                    polling.set(false);
+                    if (ids.size() == granted && granted > 0) {
+                        Uni.join().all(deliveries).andCollectFailures().subscribe().with(done -> poll(), error -> poll());
+                    } else {
+                        deliveries.forEach(d -> d.subscribe().with(ok -> { }));
+                    }
+                });
+    }
+
+    /** One record, start to finish; holds one slot and never fails. */
+    private Uni<Void> deliver(long recordId) {
+        return claims.claimOne(recordId, clock.now(), config.claimLease())
+                .flatMap(claim -> claim.isEmpty() ? Uni.createFrom().voidItem() : sendAndRecord(claim.get()))
+                .onFailure().invoke(error -> LOG.warnf("legacy delivery of record %d failed: %s", recordId, error.toString()))
+                .onFailure().recoverWithNull()
+                .eventually(() -> slots.release(1));
+    }
+
+    private Uni<Void> sendAndRecord(Claim claim) {
+        return sender.send(claim.endpoint(), claim.records().get(0)).flatMap(result -> {
+            var outcome = retryPolicy.next(claim.records().get(0), result, clock.now());
+            return writer.write(claim.token(), List.of(outcome), null, clock.now())
+                    .invoke(() -> events.attemptRecorded(DispatchListener.Path.LEGACY, result))
+                    .replaceWithVoid();
+        });
+    }
+}

@@ -1,0 +1,149 @@
+package io.repeaterdispatch.dispatch;
+
+import io.repeaterdispatch.config.DispatchConfig;
+import io.repeaterdispatch.store.ReadyRepeater;
+import io.repeaterdispatch.store.ReadyRepeaterQuery;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The per-repeater dispatch loop. It keeps every free delivery slot busy with repeater turns taken
+ * from a {@link DomainRoundRobin}, refilled by the ready query whenever something may have become
+ * ready (scheduler tick, enqueue, wake-up). A repeater that filled its batch goes straight back to
+ * the rotation when its turn ends, without waiting for a tick.
+ *
+ * <p>Threading: events arrive on any thread (event loops, scheduler). All rotation state is touched
+ * only inside {@link #drain()}, which a work-in-progress counter serializes without locks: whoever
+ * increments it from zero drains, everyone else just leaves a note that it must drain again.
+ */
+@ApplicationScoped
+public class RepeaterDispatchLoop {
+
+    private static final Logger LOG = Logger.getLogger(RepeaterDispatchLoop.class);
+
+    private final ReadyRepeaterQuery readyQuery;
+    private final RepeaterBatchRunner runner;
+    private final DeliverySlots slots;
+    private final DispatchEvents events;
+    private final DispatchClock clock;
+    private final DispatchConfig config;
+
+    private final AtomicInteger wip = new AtomicInteger();
+    private final DomainRoundRobin rotation = new DomainRoundRobin();
+    private final Set<Long> active = ConcurrentHashMap.newKeySet();
+    private final Queue<ReadyRepeater> returning = new ConcurrentLinkedQueue<>();
+    private final AtomicReference<List<ReadyRepeater>> refreshed = new AtomicReference<>();
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+    private volatile boolean dirty = true;
+    private volatile boolean running;
+
+    public RepeaterDispatchLoop(ReadyRepeaterQuery readyQuery, RepeaterBatchRunner runner, DeliverySlots slots,
+                                DispatchEvents events, DispatchClock clock, DispatchConfig config) {
+        this.readyQuery = readyQuery;
+        this.runner = runner;
+        this.slots = slots;
+        this.events = events;
+        this.clock = clock;
+        this.config = config;
+        slots.onFreed(this::drain);
+    }
+
+    public void start() {
+        running = true;
+        wake();
+    }
+
+    /** Stops starting turns; turns in flight finish and record their outcomes. */
+    public void stop() {
+        running = false;
+    }
+
+    /** Something may have become ready: look again as soon as a slot is free. */
+    public void wake() {
+        dirty = true;
+        drain();
+    }
+
+    /** Repeater turns currently running in this process. */
+    public int activeTurns() {
+        return active.size();
+    }
+
+    private void drain() {
+        if (wip.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            try {
+                startWhatFits();
+            } catch (RuntimeException e) {
+                LOG.error("dispatch loop step failed", e);
+            }
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void startWhatFits() {
+        if (!running) {
+            return;
+        }
+        List<ReadyRepeater> fresh = refreshed.getAndSet(null);
+        if (fresh != null) {
+            rotation.replaceWith(fresh.stream().filter(r -> !active.contains(r.id())).toList());
+        }
+        for (ReadyRepeater back; (back = returning.poll()) != null; ) {
+            rotation.offer(back);
+        }
+        while (true) {
+            int granted = slots.tryAcquireUpTo(config.maxBatchSize());
+            if (granted == 0) {
+                return; // a freed slot drains again
+            }
+            ReadyRepeater next = rotation.next(active::contains);
+            if (next == null) {
+                slots.giveBack(granted);
+                break;
+            }
+            int use = Math.min(granted, Math.min(next.batchSize(), config.maxBatchSize()));
+            slots.giveBack(granted - use);
+            active.add(next.id());
+            runner.run(next, use).subscribe().with(report -> finished(next, report.mayHaveMore()));
+        }
+        if (dirty && refreshing.compareAndSet(false, true)) {
+            dirty = false;
+            refresh();
+        }
+    }
+
+    private void refresh() {
+        readyQuery.find(clock.now(), config.processRepeatersDefault(), config.readyQueryLimit())
+                .subscribe().with(ready -> {
+                    events.readyRefreshed(ready.size());
+                    refreshed.set(ready);
+                    refreshing.set(false);
+                    drain();
+                }, error -> {
+                    // Left for the next tick: retrying at once would hammer a database that is down.
+                    LOG.warnf("ready-repeater query failed: %s", error.toString());
+                    refreshing.set(false);
+                });
+    }
+
+    private void finished(ReadyRepeater repeater, boolean mayHaveMore) {
+        active.remove(repeater.id());
+        if (mayHaveMore) {
+            returning.add(repeater);
+        }
+        drain();
+    }
+}

@@ -1,0 +1,124 @@
+package io.repeaterdispatch.store;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Leases due records to a sender. A lease is {@code next_check} pushed forward plus a fresh claim
+ * token, written in the same statement that selects the records, so no other worker and no other
+ * path (per-repeater or legacy) can pick them up meanwhile, and a crashed sender's records come
+ * back by themselves when the lease ends.
+ */
+@ApplicationScoped
+public class RecordClaims {
+
+    /**
+     * Per-repeater batch: the repeater's oldest due records, at most $3, only while the repeater is
+     * still active, out of backoff and on the per-repeater path (re-checked here, under the claim).
+     * $1 repeater, $2 now, $3 limit, $4 lease end, $5 token, $6 default flag.
+     */
+    static final String CLAIM_BATCH = """
+            WITH rep AS (
+                SELECT r.* FROM repeater r
+                 WHERE r.id = $1 AND NOT r.is_deleted AND NOT r.is_paused
+                   AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= $2)
+                   AND COALESCE((SELECT f.process_repeaters FROM domain_flag f WHERE f.domain = r.domain), $6)
+            ), due AS (
+                SELECT q.id FROM repeat_record q
+                 WHERE q.repeater_id = (SELECT id FROM rep) AND q.state IN (1, 2) AND q.next_check <= $2
+                 ORDER BY q.next_check, q.id
+                 LIMIT $3
+                 FOR UPDATE SKIP LOCKED
+            ), claimed AS (
+                UPDATE repeat_record q SET next_check = $4, claim_token = $5
+                  FROM due WHERE q.id = due.id
+                RETURNING q.id, q.payload_id, q.payload, q.content_type, q.attempt_count
+            )
+            SELECT %s, c.id AS record_id, c.payload_id, c.payload, c.content_type, c.attempt_count
+              FROM rep r JOIN claimed c ON true
+             ORDER BY c.id
+            """.formatted(EndpointRows.COLUMNS);
+
+    /**
+     * Legacy path scan: due records of legacy-path domains, oldest first. Driven from the repeaters
+     * so each probe reads the queued-records partial index of one repeater only.
+     * $1 now, $2 default flag, $3 limit.
+     */
+    static final String LEGACY_DUE = """
+            SELECT q.id FROM repeater r
+             CROSS JOIN LATERAL (
+                SELECT q.id, q.next_check FROM repeat_record q
+                 WHERE q.repeater_id = r.id AND q.state IN (1, 2) AND q.next_check <= $1
+                 ORDER BY q.next_check LIMIT $3) q
+             WHERE NOT r.is_deleted AND NOT r.is_paused
+               AND NOT COALESCE((SELECT f.process_repeaters FROM domain_flag f WHERE f.domain = r.domain), $2)
+             ORDER BY q.next_check
+             LIMIT $3
+            """;
+
+    /** Legacy path: one record claimed on its own (the seed's optimistic per-record claim). $1 id, $2 now, $3 lease end, $4 token. */
+    static final String CLAIM_ONE = """
+            WITH claimed AS (
+                UPDATE repeat_record q SET next_check = $3, claim_token = $4
+                 WHERE q.id = $1 AND q.state IN (1, 2) AND q.next_check <= $2
+                   AND EXISTS (SELECT 1 FROM repeater r WHERE r.id = q.repeater_id AND NOT r.is_deleted AND NOT r.is_paused)
+                RETURNING q.id, q.repeater_id, q.payload_id, q.payload, q.content_type, q.attempt_count
+            )
+            SELECT %s, c.id AS record_id, c.payload_id, c.payload, c.content_type, c.attempt_count
+              FROM claimed c JOIN repeater r ON r.id = c.repeater_id
+            """.formatted(EndpointRows.COLUMNS);
+
+    private final Pool pool;
+    private final EndpointRows rows;
+
+    public RecordClaims(Pool pool, EndpointRows rows) {
+        this.pool = pool;
+        this.rows = rows;
+    }
+
+    public Uni<Optional<Claim>> claimBatch(long repeaterId, Instant now, int limit, Duration lease, boolean processRepeatersDefault) {
+        UUID token = UUID.randomUUID();
+        Tuple args = Tuple.tuple().addLong(repeaterId).addValue(Sql.ts(now)).addInteger(limit)
+                .addValue(Sql.ts(now.plus(lease))).addUUID(token).addBoolean(processRepeatersDefault);
+        return pool.preparedQuery(CLAIM_BATCH).execute(args).map(result -> toClaim(token, result));
+    }
+
+    public Uni<List<Long>> dueLegacyRecords(Instant now, boolean processRepeatersDefault, int limit) {
+        return pool.preparedQuery(LEGACY_DUE).execute(Tuple.of(Sql.ts(now), processRepeatersDefault, limit))
+                .map(result -> {
+                    List<Long> ids = new ArrayList<>(result.size());
+                    result.forEach(row -> ids.add(row.getLong("id")));
+                    return ids;
+                });
+    }
+
+    public Uni<Optional<Claim>> claimOne(long recordId, Instant now, Duration lease) {
+        UUID token = UUID.randomUUID();
+        Tuple args = Tuple.of(recordId, Sql.ts(now), Sql.ts(now.plus(lease)), token);
+        return pool.preparedQuery(CLAIM_ONE).execute(args).map(result -> toClaim(token, result));
+    }
+
+    private Optional<Claim> toClaim(UUID token, RowSet<Row> result) {
+        if (result.size() == 0) {
+            return Optional.empty();
+        }
+        List<ClaimedRecord> records = new ArrayList<>(result.size());
+        Row first = null;
+        for (Row row : result) {
+            first = first == null ? row : first;
+            records.add(rows.record(row));
+        }
+        return Optional.of(new Claim(token, rows.endpoint(first), Sql.instant(first, "last_attempt_at"), records));
+    }
+}

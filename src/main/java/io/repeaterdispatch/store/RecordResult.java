@@ -1,0 +1,10 @@
+package io.repeaterdispatch.store;
+
+import io.repeaterdispatch.delivery.DeliveryResult;
+import io.repeaterdispatch.delivery.RecordState;
+
+import java.time.Instant;
+
+/** One attempt and the state its record moves to (FAILED may become CANCELLED, or wait until nextCheck). */
+public record RecordResult(DeliveryResult attempt, RecordState newState, Instant nextCheck) {
+}
