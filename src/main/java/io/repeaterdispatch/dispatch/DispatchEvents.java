@@ -45,8 +45,8 @@ public class DispatchEvents implements DispatchListener {
     }
 
     @Override
-    public void batchStarted(ReadyRepeater repeater, int slots) {
-        each(l -> l.batchStarted(repeater, slots));
+    public void turnStarted(ReadyRepeater repeater, int slots) {
+        each(l -> l.turnStarted(repeater, slots));
     }
 
     @Override

@@ -13,7 +13,8 @@ public interface DispatchListener {
     default void readyRefreshed(int readyRepeaters) {
     }
 
-    default void batchStarted(ReadyRepeater repeater, int slots) {
+    /** The rotation picked this repeater for a turn (before its lock and claim). */
+    default void turnStarted(ReadyRepeater repeater, int slots) {
     }
 
     default void lockSkipped(long repeaterId) {

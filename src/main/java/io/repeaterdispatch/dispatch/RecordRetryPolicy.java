@@ -6,6 +6,7 @@ import io.repeaterdispatch.delivery.RecordState;
 import io.repeaterdispatch.store.ClaimedRecord;
 import io.repeaterdispatch.store.RecordResult;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,7 @@ public class RecordRetryPolicy {
     private final Duration max;
     private final int factor;
 
+    @Inject
     public RecordRetryPolicy(DispatchConfig config) {
         this(config.maxAttempts(), config.recordRetry().min(), config.recordRetry().max(), config.recordRetry().factor());
     }

@@ -4,6 +4,7 @@ import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.delivery.DeliveryResult;
 import io.repeaterdispatch.store.RepeaterUpdate;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,7 @@ public class RepeaterBackoffPolicy {
     private final Duration min;
     private final Duration max;
 
+    @Inject
     public RepeaterBackoffPolicy(DispatchConfig config) {
         this(config.repeaterBackoff().min(), config.repeaterBackoff().max());
     }

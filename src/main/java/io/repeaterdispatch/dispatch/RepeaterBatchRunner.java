@@ -101,7 +101,6 @@ public class RepeaterBatchRunner {
                     if (claimed == 0) {
                         return Uni.createFrom().item(Report.NOTHING);
                     }
-                    events.batchStarted(repeater, claimed);
                     return sendAll(claim.get(), slotsHeld)
                             .flatMap(results -> record(claim.get(), results, started))
                             .map(backedOff -> new Report(claimed, backedOff, !backedOff && claimed == limit));

@@ -117,6 +117,7 @@ public class RepeaterDispatchLoop {
             int use = Math.min(granted, Math.min(next.batchSize(), config.maxBatchSize()));
             slots.giveBack(granted - use);
             active.add(next.id());
+            events.turnStarted(next, use);
             runner.run(next, use).subscribe().with(report -> finished(next, report.mayHaveMore()));
         }
         if (dirty && refreshing.compareAndSet(false, true)) {

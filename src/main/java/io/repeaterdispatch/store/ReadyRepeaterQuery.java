@@ -16,9 +16,12 @@ import java.util.List;
  * <p>The "not backed off" test is split into a NULL branch and a past branch joined by UNION ALL:
  * an OR of the two cannot be answered by one index scan, so the planner would fall back to
  * scanning (the seed's first query did, at 1.6 s). Each branch reads its own partial index on
- * active repeaters, then probes the queued-records partial index once per repeater (EXISTS: a
- * semi-join that stops at the first due record), so the cost follows the number of repeaters,
- * never the number of records. {@code ReadyRepeaterQueryPlanTest} holds the plan to that.
+ * active repeaters, then probes the queued-records partial index once per repeater. The probe is
+ * a LATERAL subquery with LIMIT 1 rather than EXISTS on purpose: PostgreSQL may turn an EXISTS
+ * into a merge or hash semi-join that reads every queued record (it does at 100k records), while
+ * LIMIT 1 keeps it a per-repeater probe that stops at the first due record. So the cost follows
+ * the number of repeaters, never the number of records; {@code ReadyRepeaterQueryPlanTest} holds
+ * the plan to that.
  */
 @ApplicationScoped
 public class ReadyRepeaterQuery {
@@ -26,16 +29,18 @@ public class ReadyRepeaterQuery {
     /** $1 now, $2 default flag for domains without one, $3 row cap. */
     public static final String SQL = """
             SELECT r.id, r.domain, r.batch_size FROM repeater r
+              LEFT JOIN domain_flag f ON f.domain = r.domain
+             CROSS JOIN LATERAL (SELECT 1 FROM repeat_record q
+                                  WHERE q.repeater_id = r.id AND q.state IN (1, 2) AND q.next_check <= $1 LIMIT 1) due
              WHERE r.next_attempt_at IS NULL AND NOT r.is_deleted AND NOT r.is_paused
-               AND COALESCE((SELECT f.process_repeaters FROM domain_flag f WHERE f.domain = r.domain), $2)
-               AND EXISTS (SELECT 1 FROM repeat_record q
-                            WHERE q.repeater_id = r.id AND q.state IN (1, 2) AND q.next_check <= $1)
+               AND COALESCE(f.process_repeaters, $2)
             UNION ALL
             SELECT r.id, r.domain, r.batch_size FROM repeater r
+              LEFT JOIN domain_flag f ON f.domain = r.domain
+             CROSS JOIN LATERAL (SELECT 1 FROM repeat_record q
+                                  WHERE q.repeater_id = r.id AND q.state IN (1, 2) AND q.next_check <= $1 LIMIT 1) due
              WHERE r.next_attempt_at <= $1 AND NOT r.is_deleted AND NOT r.is_paused
-               AND COALESCE((SELECT f.process_repeaters FROM domain_flag f WHERE f.domain = r.domain), $2)
-               AND EXISTS (SELECT 1 FROM repeat_record q
-                            WHERE q.repeater_id = r.id AND q.state IN (1, 2) AND q.next_check <= $1)
+               AND COALESCE(f.process_repeaters, $2)
             LIMIT $3
             """;
 

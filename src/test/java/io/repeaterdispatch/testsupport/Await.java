@@ -1,0 +1,32 @@
+package io.repeaterdispatch.testsupport;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Waits for a condition (a signal), failing with a description if it never comes. No fixed sleeps. */
+public final class Await {
+
+    public static final Duration DEFAULT = Duration.ofSeconds(30);
+
+    private Await() {
+    }
+
+    public static void until(String what, BooleanSupplier condition) {
+        until(what, DEFAULT, condition);
+    }
+
+    public static void until(String what, Duration limit, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("gave up waiting for: " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for: " + what);
+            }
+        }
+    }
+}
