@@ -103,7 +103,7 @@ public class RepeaterBatchRunner {
                     }
                     return sendAll(claim.get(), slotsHeld)
                             .flatMap(results -> record(claim.get(), results, started))
-                            .map(backedOff -> new Report(claimed, backedOff, !backedOff && claimed == limit));
+                            .map(backedOff -> new Report(claimed, backedOff, !backedOff && claim.get().more()));
                 })
                 .eventually(() -> {
                     vertx.cancelTimer(watchdog);

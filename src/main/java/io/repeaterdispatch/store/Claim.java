@@ -9,6 +9,7 @@ import java.util.UUID;
  *
  * @param token         fencing token: result writes only touch records still carrying it
  * @param lastAttemptAt the repeater's backoff state read under the claim (null: healthy)
+ * @param more          due records remain beyond this claim (per-repeater batches only)
  */
-public record Claim(UUID token, Endpoint endpoint, Instant lastAttemptAt, List<ClaimedRecord> records) {
+public record Claim(UUID token, Endpoint endpoint, Instant lastAttemptAt, List<ClaimedRecord> records, boolean more) {
 }

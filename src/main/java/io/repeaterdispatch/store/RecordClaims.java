@@ -26,6 +26,8 @@ public class RecordClaims {
     /**
      * Per-repeater batch: the repeater's oldest due records, at most $3, only while the repeater is
      * still active, out of backoff and on the per-repeater path (re-checked here, under the claim).
+     * One row more than needed is locked (not leased) to tell whether records remain after this
+     * batch, so the loop requeues the repeater only when there is more to send.
      * $1 repeater, $2 now, $3 limit, $4 lease end, $5 token, $6 default flag.
      */
     static final String CLAIM_BATCH = """
@@ -35,17 +37,20 @@ public class RecordClaims {
                    AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= $2)
                    AND COALESCE((SELECT f.process_repeaters FROM domain_flag f WHERE f.domain = r.domain), $6)
             ), due AS (
-                SELECT q.id FROM repeat_record q
+                SELECT q.id, q.next_check FROM repeat_record q
                  WHERE q.repeater_id = (SELECT id FROM rep) AND q.state IN (1, 2) AND q.next_check <= $2
                  ORDER BY q.next_check, q.id
-                 LIMIT $3
+                 LIMIT $3 + 1
                  FOR UPDATE SKIP LOCKED
+            ), picked AS (
+                SELECT id FROM due ORDER BY next_check, id LIMIT $3
             ), claimed AS (
                 UPDATE repeat_record q SET next_check = $4, claim_token = $5
-                  FROM due WHERE q.id = due.id
+                  FROM picked WHERE q.id = picked.id
                 RETURNING q.id, q.payload_id, q.payload, q.content_type, q.attempt_count
             )
-            SELECT %s, c.id AS record_id, c.payload_id, c.payload, c.content_type, c.attempt_count
+            SELECT %s, c.id AS record_id, c.payload_id, c.payload, c.content_type, c.attempt_count,
+                   (SELECT count(*) FROM due) > $3 AS more
               FROM rep r JOIN claimed c ON true
              ORDER BY c.id
             """.formatted(EndpointRows.COLUMNS);
@@ -120,6 +125,7 @@ public class RecordClaims {
             first = first == null ? row : first;
             records.add(rows.record(row));
         }
-        return Optional.of(new Claim(token, rows.endpoint(first), Sql.instant(first, "last_attempt_at"), records));
+        boolean more = first.getColumnIndex("more") >= 0 && Boolean.TRUE.equals(first.getBoolean("more"));
+        return Optional.of(new Claim(token, rows.endpoint(first), Sql.instant(first, "last_attempt_at"), records, more));
     }
 }
