@@ -33,7 +33,6 @@ import java.util.Map;
 /** Repeaters: create, read (with backoff state and record counts), pause, resume, enqueue records. */
 @Path("/api/v1/repeaters")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public class RepeaterResource {
 
     public record EnqueueResponse(long repeaterId, List<Long> recordIds) {
@@ -57,6 +56,7 @@ public class RepeaterResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @WithTransaction
     public Uni<RestResponse<RepeaterView>> create(CreateRepeaterRequest request) {
         validator.check(request);
@@ -112,6 +112,7 @@ public class RepeaterResource {
     /** Body: a JSON array of {"payloadId": "...", "payload": <any JSON>}; all are queued or none. */
     @POST
     @Path("{id}/records")
+    @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<EnqueueResponse>> enqueue(@PathParam("id") String id, JsonNode body) {
         long repeaterId = Ids.parse(id, "repeater");
         List<String> payloadIds = new ArrayList<>();

@@ -1,0 +1,205 @@
+package io.repeaterdispatch.admin;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.repeaterdispatch.testsupport.Await;
+import io.repeaterdispatch.testsupport.IntegrationTest;
+import io.repeaterdispatch.testsupport.TestReceiver;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+class AdminApiTest extends IntegrationTest {
+
+    private static final String PROBLEM = "application/problem+json";
+
+    private record Route(String method, String path, String body) {
+        Response call(RequestSpecification spec) {
+            RequestSpecification s = body == null ? spec : spec.contentType(ContentType.JSON).body(body);
+            return s.request(method, path);
+        }
+    }
+
+    private static List<Route> routes(long repeater, long record) {
+        return List.of(
+                new Route("POST", "/api/v1/repeaters", "{\"domain\":\"acme\",\"name\":\"n\",\"url\":\"http://127.0.0.1:9/x\"}"),
+                new Route("GET", "/api/v1/repeaters/" + repeater, null),
+                new Route("POST", "/api/v1/repeaters/" + repeater + "/pause", null),
+                new Route("POST", "/api/v1/repeaters/" + repeater + "/resume", null),
+                new Route("POST", "/api/v1/repeaters/" + repeater + "/records", "[{\"payloadId\":\"x\",\"payload\":1}]"),
+                new Route("GET", "/api/v1/records/" + record, null),
+                new Route("GET", "/api/v1/domains/acme/flags/process-repeaters", null),
+                new Route("PUT", "/api/v1/domains/acme/flags/process-repeaters", "{\"enabled\":true}"),
+                new Route("GET", "/api/v1/no-such-route", null));
+    }
+
+    @Test
+    void everyApiRouteRefusesMissingOrWrongTokens() {
+        long repeater = createRepeater("acme", receiver.url("/ok"), 1);
+        long record = enqueue(repeater, 1, "p").get(0);
+        long repeatersBefore = count("SELECT count(*) FROM repeater");
+        for (Route route : routes(repeater, record)) {
+            for (Function<RequestSpecification, RequestSpecification> auth : List.<Function<RequestSpecification, RequestSpecification>>of(
+                    s -> s, s -> s.auth().oauth2("wrong-token"), s -> s.header("Authorization", "Basic dGVzdC10b2tlbg=="),
+                    s -> s.header("Authorization", "Bearer "))) {
+                route.call(auth.apply(RestAssured.given())).then()
+                        .statusCode(401).contentType(PROBLEM).header("WWW-Authenticate", "Bearer")
+                        .body("status", equalTo(401));
+            }
+        }
+        assertEquals(repeatersBefore, count("SELECT count(*) FROM repeater"), "refused calls changed nothing");
+        assertEquals(1, count("SELECT count(*) FROM repeat_record"));
+        // and the right token opens every real route
+        for (Route route : routes(repeater, record).subList(0, 8)) {
+            int status = route.call(RestAssured.given().auth().oauth2(TOKEN)).statusCode();
+            assertTrue(status >= 200 && status < 300, route + " -> " + status);
+        }
+    }
+
+    @Test
+    void deliversARecordEndToEndAsTheReadmeShows() {
+        long repeater = createRepeater(Map.of("domain", "acme", "name", "crm", "url", receiver.url("/hook"),
+                "auth", Map.of("type", "bearer", "token", "s3cr3t-token"), "headers", Map.of("X-Custom", "yes")));
+        List<Long> ids = api().body("[{\"payloadId\": \"case-1\", \"payload\": {\"hello\": \"world\", \"n\": [1, 2]}}]")
+                .post("/api/v1/repeaters/" + repeater + "/records")
+                .then().statusCode(202).body("repeaterId", equalTo((int) repeater))
+                .extract().jsonPath().getList("recordIds", Long.class);
+        Await.until("delivered", () -> receiver.hits("/hook").size() == 1);
+        TestReceiver.Hit hit = receiver.hits("/hook").get(0);
+        assertEquals("{\"hello\":\"world\",\"n\":[1,2]}", hit.body());
+        assertEquals("Bearer s3cr3t-token", hit.authorization());
+        assertEquals("yes", hit.customHeader());
+        assertEquals("case-1", hit.payloadId());
+        assertEquals((long) ids.get(0), hit.recordId());
+
+        Await.until("recorded", () -> records(repeater, 4) == 1);
+        api().get("/api/v1/records/" + ids.get(0)).then().statusCode(200)
+                .body("state", equalTo("succeeded")).body("stateCode", equalTo(4))
+                .body("attemptCount", equalTo(1)).body("nextCheck", nullValue())
+                .body("attempts[0].state", equalTo("succeeded")).body("attempts[0].httpStatus", equalTo(200))
+                .body("attempts[0].at", notNullValue());
+        api().get("/api/v1/repeaters/" + repeater).then().statusCode(200)
+                .body("records.succeeded", equalTo(1)).body("records.pending", equalTo(0))
+                .body("paused", is(false)).body("nextAttemptAt", nullValue()).body("lastAttemptAt", nullValue());
+    }
+
+    @Test
+    void secretsNeverComeBack() {
+        String basic = api().body(Map.of("domain", "acme", "name", "basic", "url", receiver.url("/b"),
+                        "auth", Map.of("type", "basic", "username", "svc", "password", "hunter2-pw"),
+                        "headers", Map.of("X-Api-Key", "key-material-123")))
+                .post("/api/v1/repeaters").then().statusCode(201)
+                .body("auth.type", equalTo("basic")).body("auth.username", equalTo("svc"))
+                .extract().asString();
+        long id = io.restassured.path.json.JsonPath.from(basic).getLong("id");
+        String fetched = api().get("/api/v1/repeaters/" + id).then().statusCode(200).extract().asString();
+        for (String body : List.of(basic, fetched)) {
+            assertFalse(body.contains("hunter2-pw"), body);
+            assertFalse(body.contains("key-material-123"), body);
+        }
+        assertTrue(fetched.contains("X-Api-Key"), "header names are shown, values masked");
+        String bearer = api().body(Map.of("domain", "acme", "name", "bearer", "url", receiver.url("/b"),
+                        "auth", Map.of("type", "bearer", "token", "tok-456-secret")))
+                .post("/api/v1/repeaters").then().statusCode(201).extract().asString();
+        assertFalse(bearer.contains("tok-456-secret"), bearer);
+    }
+
+    @Test
+    void malformedAndInvalidInputGetsAClearProblemAndWritesNothing() {
+        api().body("{\"domain\": ").post("/api/v1/repeaters").then()
+                .statusCode(400).contentType(PROBLEM).body("title", equalTo("Malformed JSON")).body("detail", notNullValue());
+        api().body("{}").post("/api/v1/repeaters").then()
+                .statusCode(400).contentType(PROBLEM).body("errors.field", hasItems("domain", "name", "url"));
+        for (String url : List.of("ftp://example.org/x", "not a url", "http://", "https://user:pw@example.org/x", "/relative")) {
+            api().body(Map.of("domain", "acme", "name", "n", "url", url)).post("/api/v1/repeaters").then()
+                    .statusCode(400).contentType(PROBLEM).body("errors.field", hasItem("url"));
+        }
+        api().body(Map.of("domain", "acme", "name", "n", "url", "http://x.org", "batchSize", 0, "timeoutMs", 0, "method", "GET",
+                        "auth", Map.of("type", "basic"), "headers", Map.of("Host", "evil", "bad name", "v")))
+                .post("/api/v1/repeaters").then().statusCode(400)
+                .body("errors.field", containsInAnyOrder("batchSize", "timeoutMs", "method", "auth.username", "auth.password",
+                        "headers.Host", "headers.bad name"));
+        api().body("{\"domain\":\"acme\",\"name\":\"n\",\"url\":\"http://x.org\",\"timeoutMs\":\"soon\"}").post("/api/v1/repeaters")
+                .then().statusCode(400).contentType(PROBLEM).body("errors[0].field", equalTo("timeoutMs"));
+        api().body("[]").post("/api/v1/repeaters").then().statusCode(400).contentType(PROBLEM);
+        RestAssured.given().auth().oauth2(TOKEN).contentType(ContentType.TEXT).body("x").post("/api/v1/repeaters")
+                .then().statusCode(415).contentType(PROBLEM);
+        assertEquals(0, count("SELECT count(*) FROM repeater"), "no repeater half-written");
+
+        long repeater = createRepeater("acme", receiver.url("/ok"), 1);
+        String enqueue = "/api/v1/repeaters/" + repeater + "/records";
+        api().body("[{\"payloadId\":\"ok\",\"payload\":1},{\"payload\":2},{\"payloadId\":\"y\"},5]").post(enqueue).then()
+                .statusCode(400).contentType(PROBLEM)
+                .body("errors.field", containsInAnyOrder("[1].payloadId", "[2].payload", "[3]"));
+        api().body("[]").post(enqueue).then().statusCode(400).contentType(PROBLEM);
+        api().body("{\"payloadId\":\"x\",\"payload\":1}").post(enqueue).then().statusCode(400).contentType(PROBLEM);
+        api().body("[{\"payloadId\":\"x\",\"payload\":").post(enqueue).then().statusCode(400).contentType(PROBLEM);
+        api().body("[{\"payloadId\":\"big\",\"payload\":\"" + "x".repeat(1_100_000) + "\"}]").post(enqueue).then()
+                .statusCode(413).contentType(PROBLEM);
+        assertEquals(0, count("SELECT count(*) FROM repeat_record"), "nothing enqueued from a bad call, not even its good items");
+
+        api().body(Map.of("enabled", "maybe")).put("/api/v1/domains/acme/flags/process-repeaters").then()
+                .statusCode(400).contentType(PROBLEM).body("errors[0].field", equalTo("enabled"));
+        api().body("{}").put("/api/v1/domains/acme/flags/process-repeaters").then().statusCode(400).contentType(PROBLEM);
+        api().get("/api/v1/domains/bad domain!/flags/process-repeaters").then().statusCode(400).contentType(PROBLEM);
+        assertEquals(0, count("SELECT count(*) FROM domain_flag"));
+    }
+
+    @Test
+    void unknownIdsAreNotFound() {
+        for (String path : List.of("/api/v1/repeaters/999999", "/api/v1/repeaters/abc", "/api/v1/repeaters/-1", "/api/v1/records/999999",
+                "/api/v1/records/1e9")) {
+            api().get(path).then().statusCode(404).contentType(PROBLEM).body("detail", containsString("does not exist"));
+        }
+        api().post("/api/v1/repeaters/999999/pause").then().statusCode(404).contentType(PROBLEM);
+        api().post("/api/v1/repeaters/999999/resume").then().statusCode(404).contentType(PROBLEM);
+        api().body("[{\"payloadId\":\"x\",\"payload\":1}]").post("/api/v1/repeaters/999999/records").then()
+                .statusCode(404).contentType(PROBLEM);
+        assertEquals(0, count("SELECT count(*) FROM repeat_record"));
+    }
+
+    @Test
+    void domainFlagDefaultsAndToggles() {
+        api().get("/api/v1/domains/acme/flags/process-repeaters").then().statusCode(200)
+                .body("enabled", is(true)).body("source", equalTo("default"));
+        api().body(Map.of("enabled", false)).put("/api/v1/domains/acme/flags/process-repeaters").then().statusCode(200)
+                .body("enabled", is(false)).body("source", equalTo("domain"));
+        api().get("/api/v1/domains/acme/flags/process-repeaters").then().statusCode(200).body("enabled", is(false));
+        api().body(Map.of("enabled", true)).put("/api/v1/domains/acme/flags/process-repeaters").then().statusCode(200);
+        api().get("/api/v1/domains/acme/flags/process-repeaters").then().body("enabled", is(true)).body("source", equalTo("domain"));
+    }
+
+    @Test
+    void healthAndMetricsAreOpenAndReportDispatch() {
+        RestAssured.get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        RestAssured.get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItems("Redis connection health check", "Reactive PostgreSQL connections health check"));
+        long repeater = createRepeater("acme", receiver.url("/ok"), 1);
+        enqueue(repeater, 1, "p");
+        Await.until("delivered", () -> records(repeater, 4) == 1);
+        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String name : List.of("repeater_dispatch_attempts_total{outcome=\"succeeded\",path=\"repeater\"}",
+                "repeater_dispatch_batch_duration_seconds_count", "repeater_dispatch_backoffs_total",
+                "repeater_dispatch_lock_skipped_total", "repeater_dispatch_in_flight", "repeater_dispatch_ready_repeaters")) {
+            assertTrue(metrics.contains(name), name + " exposed");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.repeaterdispatch.dispatch;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.repeaterdispatch.config.DispatchConfig;
+import io.repeaterdispatch.delivery.HttpSender;
+import io.repeaterdispatch.lock.RepeaterLock;
+import io.repeaterdispatch.store.ReadyRepeaterQuery;
+import io.repeaterdispatch.store.RecordClaims;
+import io.repeaterdispatch.store.ResultWriter;
+import io.repeaterdispatch.testsupport.Await;
+import io.repeaterdispatch.testsupport.IntegrationTest;
+import io.repeaterdispatch.testsupport.TestReceiver;
+import io.repeaterdispatch.testsupport.TestReceiver.Reply;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two dispatchers (the application's own loop and a second one with its own slots and rotation,
+ * as another replica would have) work the same repeater at once. The Redis lock must keep their
+ * batches from overlapping: the receiver never sees more than one batch's worth of requests open.
+ */
+@QuarkusTest
+class ConcurrentDispatchersTest extends IntegrationTest {
+
+    @Inject
+    ReadyRepeaterQuery readyQuery;
+    @Inject
+    RepeaterLock lock;
+    @Inject
+    RecordClaims claims;
+    @Inject
+    HttpSender sender;
+    @Inject
+    ResultWriter writer;
+    @Inject
+    RecordRetryPolicy retryPolicy;
+    @Inject
+    RepeaterBackoffPolicy backoffPolicy;
+    @Inject
+    DispatchConfig config;
+    @Inject
+    Vertx vertx;
+
+    @Test
+    void twoDispatchersNeverSendConcurrentBatchesToOneRepeater() {
+        DeliverySlots otherSlots = new DeliverySlots(config);
+        RepeaterBatchRunner otherRunner = new RepeaterBatchRunner(lock, claims, sender, writer, retryPolicy, backoffPolicy,
+                otherSlots, events, clock, config, vertx);
+        RepeaterDispatchLoop other = new RepeaterDispatchLoop(readyQuery, otherRunner, otherSlots, events, clock, config);
+
+        AtomicInteger skipped = new AtomicInteger();
+        listen(new DispatchListener() {
+            @Override
+            public void lockSkipped(long repeaterId) {
+                skipped.incrementAndGet();
+            }
+        });
+        // Every arrival wakes both dispatchers while the sender's lock is held: the other one must
+        // find the repeater ready and try to take it.
+        receiver.answer("/slow", hit -> {
+            loop.wake();
+            other.wake();
+            return receiver.later(20, Reply.of(200));
+        });
+        int batch = 4;
+        long repeater = createRepeater("acme", receiver.url("/slow"), batch);
+        other.start();
+        try {
+            enqueue(repeater, 60, "p");
+            Await.until("all delivered", () -> records(repeater, 4) == 60);
+        } finally {
+            other.stop();
+        }
+        assertTrue(receiver.maxConcurrent("/slow") <= batch,
+                "at most one batch in flight: " + receiver.maxConcurrent("/slow"));
+        assertEquals(60, receiver.hits("/slow").stream().map(TestReceiver.Hit::payloadId).distinct().count());
+        assertEquals(60, receiver.hits("/slow").size(), "no record sent twice");
+        assertTrue(skipped.get() > 0, "the dispatchers did contend for the lock");
+    }
+}
