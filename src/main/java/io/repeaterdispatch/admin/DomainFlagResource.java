@@ -61,7 +61,7 @@ public class DomainFlagResource {
                                 """)
                         .setParameter(1, domain).setParameter(2, request.enabled()).executeUpdate())
                 .map(n -> new FlagView(domain, request.enabled(), "domain"))
-                .invoke(scheduler::tick);
+                .invoke(scheduler::nudge);
     }
 
     private static void checkDomain(String domain) {

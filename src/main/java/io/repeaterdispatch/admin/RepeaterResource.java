@@ -9,7 +9,7 @@ import io.repeaterdispatch.admin.entity.RepeaterEntity;
 import io.repeaterdispatch.config.AdminConfig;
 import io.repeaterdispatch.delivery.RecordState;
 import io.repeaterdispatch.dispatch.DispatchClock;
-import io.repeaterdispatch.dispatch.RepeaterDispatchLoop;
+import io.repeaterdispatch.dispatch.DispatchScheduler;
 import io.repeaterdispatch.store.RecordQueue;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -40,16 +40,16 @@ public class RepeaterResource {
 
     private final RepeaterValidator validator;
     private final RecordQueue queue;
-    private final RepeaterDispatchLoop loop;
+    private final DispatchScheduler dispatch;
     private final DispatchClock clock;
     private final AdminConfig admin;
     private final ObjectMapper json;
 
-    public RepeaterResource(RepeaterValidator validator, RecordQueue queue, RepeaterDispatchLoop loop,
+    public RepeaterResource(RepeaterValidator validator, RecordQueue queue, DispatchScheduler dispatch,
                             DispatchClock clock, AdminConfig admin, ObjectMapper json) {
         this.validator = validator;
         this.queue = queue;
-        this.loop = loop;
+        this.dispatch = dispatch;
         this.clock = clock;
         this.admin = admin;
         this.json = json;
@@ -106,7 +106,7 @@ public class RepeaterResource {
         long repeaterId = Ids.parse(id, "repeater");
         return RepeaterEntity.update("paused = false, updatedAt = ?1 where id = ?2 and deleted = false", now(), repeaterId)
                 .flatMap(n -> n == 0 ? Uni.createFrom().failure(ApiException.notFound("repeater", repeaterId)) : load(repeaterId))
-                .invoke(loop::wake);
+                .invoke(dispatch::nudge);
     }
 
     /** Body: a JSON array of {"payloadId": "...", "payload": <any JSON>}; all are queued or none. */
@@ -120,7 +120,7 @@ public class RepeaterResource {
         readItems(body, payloadIds, payloads);
         return queue.enqueue(repeaterId, payloadIds, payloads, clock.now())
                 .map(ids -> ids.orElseThrow(() -> ApiException.notFound("repeater", repeaterId)))
-                .invoke(loop::wake)
+                .invoke(dispatch::nudge)
                 .map(ids -> RestResponse.status(RestResponse.Status.ACCEPTED, new EnqueueResponse(repeaterId, ids)));
     }
 
@@ -139,8 +139,9 @@ public class RepeaterResource {
                 errors.add(new ApiException.FieldError("[" + i + "]", "must be an object"));
                 continue;
             }
-            if (payloadId == null || !payloadId.isTextual() || payloadId.asText().isBlank() || payloadId.asText().length() > 255) {
-                errors.add(new ApiException.FieldError("[" + i + "].payloadId", "required; a string of 1-255 characters"));
+            if (payloadId == null || !payloadId.isTextual() || payloadId.asText().isBlank() || payloadId.asText().length() > 255
+                    || RepeaterValidator.hasControl(payloadId.asText())) {
+                errors.add(new ApiException.FieldError("[" + i + "].payloadId", "required; a string of 1-255 characters, no control characters"));
             }
             if (!item.has("payload")) {
                 errors.add(new ApiException.FieldError("[" + i + "].payload", "required; any JSON value"));

@@ -38,8 +38,8 @@ public class RepeaterValidator {
         if (r.domain() == null || !DOMAIN.matcher(r.domain()).matches()) {
             errors.add(new FieldError("domain", "required; 1-126 letters, digits, '.', '_' or '-', starting with a letter or digit"));
         }
-        if (r.name() == null || r.name().isBlank() || r.name().length() > 255) {
-            errors.add(new FieldError("name", "required; 1-255 characters"));
+        if (r.name() == null || r.name().isBlank() || r.name().length() > 255 || hasControl(r.name())) {
+            errors.add(new FieldError("name", "required; 1-255 characters, no control characters"));
         }
         checkUrl(r.url(), errors);
         if (r.method() != null && !METHODS.contains(r.method().toUpperCase(Locale.ROOT))) {
@@ -56,6 +56,11 @@ public class RepeaterValidator {
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
+    }
+
+    /** Control characters (NUL among them) have no place in names, credentials or header values. */
+    public static boolean hasControl(String value) {
+        return value.chars().anyMatch(Character::isISOControl);
     }
 
     private static void checkUrl(String url, List<FieldError> errors) {
@@ -92,7 +97,7 @@ public class RepeaterValidator {
                 errors.add(new FieldError("headers." + name, "not a valid header name"));
             } else if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
                 errors.add(new FieldError("headers." + name, "set by the service; use auth for credentials"));
-            } else if (value == null || value.length() > 4096 || value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
+            } else if (value == null || value.length() > 4096 || hasControl(value)) {
                 errors.add(new FieldError("headers." + name, "a single-line value of at most 4096 characters"));
             }
         });
@@ -104,16 +109,16 @@ public class RepeaterValidator {
         }
         switch (auth.type()) {
             case "basic" -> {
-                if (auth.username() == null || auth.username().isEmpty() || auth.username().contains(":")) {
-                    errors.add(new FieldError("auth.username", "required for basic auth, without ':'"));
+                if (auth.username() == null || auth.username().isEmpty() || auth.username().contains(":") || hasControl(auth.username())) {
+                    errors.add(new FieldError("auth.username", "required for basic auth, without ':' or control characters"));
                 }
-                if (auth.password() == null) {
-                    errors.add(new FieldError("auth.password", "required for basic auth"));
+                if (auth.password() == null || hasControl(auth.password())) {
+                    errors.add(new FieldError("auth.password", "required for basic auth, without control characters"));
                 }
             }
             case "bearer" -> {
-                if (auth.token() == null || auth.token().isBlank()) {
-                    errors.add(new FieldError("auth.token", "required for bearer auth"));
+                if (auth.token() == null || auth.token().isBlank() || hasControl(auth.token())) {
+                    errors.add(new FieldError("auth.token", "required for bearer auth, without control characters"));
                 }
             }
             default -> errors.add(new FieldError("auth.type", "one of none, basic, bearer"));

@@ -13,7 +13,7 @@ public interface DispatchConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** How often the scheduler nudges both paths (picks up records and repeaters that became due). */
+    /** How often the scheduler nudges both paths (picks up records and repeaters that became due); at least 1s. */
     @WithDefault("1s")
     Duration tick();
 

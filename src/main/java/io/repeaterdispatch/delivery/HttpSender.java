@@ -157,7 +157,7 @@ public class HttpSender {
         RecordState outcome = OutcomeClassifier.classify(answer.status);
         Duration retryAfter = OutcomeClassifier.honoursRetryAfter(answer.status)
                 ? RetryAfter.parse(answer.retryAfter, attemptedAt) : null;
-        String message = answer.status + (answer.body.isBlank() ? "" : " " + answer.body.strip());
+        String message = printable(answer.status + (answer.body.isBlank() ? "" : " " + answer.body.strip()));
         return new DeliveryResult(record.id(), outcome, answer.status, message, attemptedAt, elapsedMs(started), retryAfter);
     }
 
@@ -165,11 +165,19 @@ public class HttpSender {
         String kind = error instanceof TimeoutException ? "timeout"
                 : error instanceof ConnectException ? "connection refused"
                 : error.getClass().getSimpleName();
-        String message = kind + (error.getMessage() == null ? "" : ": " + error.getMessage());
+        String message = printable(kind + (error.getMessage() == null ? "" : ": " + error.getMessage()));
         if (message.length() > excerptBytes) {
             message = message.substring(0, excerptBytes);
         }
         return new DeliveryResult(record.id(), RecordState.FAILED, null, message, attemptedAt, elapsedMs(started), null);
+    }
+
+    /**
+     * Endpoints answer anything; PostgreSQL text cannot hold NUL, and one such byte would make the
+     * whole batch's result write fail (and the batch be re-sent). Control characters become spaces.
+     */
+    static String printable(String text) {
+        return text.replaceAll("[\\p{Cntrl}&&[^\\n\\t]]", " ");
     }
 
     private static long elapsedMs(long started) {

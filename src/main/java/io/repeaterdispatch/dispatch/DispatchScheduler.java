@@ -46,7 +46,12 @@ public class DispatchScheduler {
     }
 
     @Scheduled(every = "${dispatch.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    public void tick() {
+    void tick() {
+        nudge();
+    }
+
+    /** Something may be due now (an enqueue, a resume, a flag flip): both paths look at once. */
+    public void nudge() {
         if (config.enabled()) {
             loop.wake();
             legacy.poll();

@@ -140,6 +140,8 @@ class AdminApiTest extends IntegrationTest {
         api().body("{\"domain\":\"acme\",\"name\":\"n\",\"url\":\"http://x.org\",\"timeoutMs\":\"soon\"}").post("/api/v1/repeaters")
                 .then().statusCode(400).contentType(PROBLEM).body("errors[0].field", equalTo("timeoutMs"));
         api().body("[]").post("/api/v1/repeaters").then().statusCode(400).contentType(PROBLEM);
+        api().body("{\"domain\":\"acme\",\"name\":\"n\\u0000\",\"url\":\"http://x.org\",\"auth\":{\"type\":\"bearer\",\"token\":\"t\\u0000\"}}")
+                .post("/api/v1/repeaters").then().statusCode(400).body("errors.field", containsInAnyOrder("name", "auth.token"));
         RestAssured.given().auth().oauth2(TOKEN).contentType(ContentType.TEXT).body("x").post("/api/v1/repeaters")
                 .then().statusCode(415).contentType(PROBLEM);
         assertEquals(0, count("SELECT count(*) FROM repeater"), "no repeater half-written");
@@ -150,6 +152,8 @@ class AdminApiTest extends IntegrationTest {
                 .statusCode(400).contentType(PROBLEM)
                 .body("errors.field", containsInAnyOrder("[1].payloadId", "[2].payload", "[3]"));
         api().body("[]").post(enqueue).then().statusCode(400).contentType(PROBLEM);
+        api().body("[{\"payloadId\":\"nul\\u0000\",\"payload\":\"\\u0000\"}]").post(enqueue).then()
+                .statusCode(400).body("errors.field", containsInAnyOrder("[0].payloadId"));
         api().body("{\"payloadId\":\"x\",\"payload\":1}").post(enqueue).then().statusCode(400).contentType(PROBLEM);
         api().body("[{\"payloadId\":\"x\",\"payload\":").post(enqueue).then().statusCode(400).contentType(PROBLEM);
         api().body("[{\"payloadId\":\"big\",\"payload\":\"" + "x".repeat(1_100_000) + "\"}]").post(enqueue).then()

@@ -140,6 +140,15 @@ class RepeaterDispatchTest extends IntegrationTest {
     }
 
     @Test
+    void anyResponseBodyIsRecordedEvenBinaryOnes() {
+        receiver.answer("/binary", hit -> CompletableFuture.completedFuture(new Reply(200, Map.of(), "ok\u0000\u0001 done")));
+        long repeater = createRepeater("acme", receiver.url("/binary"), 2);
+        List<Long> ids = enqueue(repeater, 2, "p");
+        Await.until("both recorded", () -> records(repeater, SUCCEEDED) == 2);
+        assertEquals("200 ok   done", sql("SELECT message FROM repeat_record_attempt WHERE record_id = $1", ids.get(0)).get(0).getString(0));
+    }
+
+    @Test
     void recordIsCancelledAfterTheMaximumNumberOfAttempts() {
         receiver.answer("/down", 503);
         long repeater = createRepeater("acme", receiver.url("/down"), 1);
