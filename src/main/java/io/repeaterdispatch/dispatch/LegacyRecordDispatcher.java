@@ -1,11 +1,9 @@
 package io.repeaterdispatch.dispatch;
 
 import io.repeaterdispatch.config.DispatchConfig;
-import io.repeaterdispatch.delivery.DeliveryResult;
 import io.repeaterdispatch.delivery.HttpSender;
 import io.repeaterdispatch.store.Claim;
 import io.repeaterdispatch.store.RecordClaims;
-import io.repeaterdispatch.store.ResultWriter;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -28,23 +26,19 @@ public class LegacyRecordDispatcher {
 
     private final RecordClaims claims;
     private final HttpSender sender;
-    private final ResultWriter writer;
-    private final RecordRetryPolicy retryPolicy;
+    private final OutcomeRecorder recorder;
     private final DeliverySlots slots;
-    private final DispatchEvents events;
     private final DispatchClock clock;
     private final DispatchConfig config;
     private final AtomicBoolean polling = new AtomicBoolean();
     private volatile boolean running;
 
-    public LegacyRecordDispatcher(RecordClaims claims, HttpSender sender, ResultWriter writer, RecordRetryPolicy retryPolicy,
-                                  DeliverySlots slots, DispatchEvents events, DispatchClock clock, DispatchConfig config) {
+    public LegacyRecordDispatcher(RecordClaims claims, HttpSender sender, OutcomeRecorder recorder, DeliverySlots slots,
+                                  DispatchClock clock, DispatchConfig config) {
         this.claims = claims;
         this.sender = sender;
-        this.writer = writer;
-        this.retryPolicy = retryPolicy;
+        this.recorder = recorder;
         this.slots = slots;
-        this.events = events;
         this.clock = clock;
         this.config = config;
     }
@@ -93,11 +87,8 @@ public class LegacyRecordDispatcher {
     }
 
     private Uni<Void> sendAndRecord(Claim claim) {
-        return sender.send(claim.endpoint(), claim.records().get(0)).flatMap(result -> {
-            var outcome = retryPolicy.next(claim.records().get(0), result, clock.now());
-            return writer.write(claim.token(), List.of(outcome), null, clock.now())
-                    .invoke(() -> events.attemptRecorded(DispatchListener.Path.LEGACY, result))
-                    .replaceWithVoid();
-        });
+        return sender.send(claim.endpoint(), claim.records().get(0))
+                .flatMap(result -> recorder.record(claim, List.of(result), DispatchListener.Path.LEGACY))
+                .replaceWithVoid();
     }
 }

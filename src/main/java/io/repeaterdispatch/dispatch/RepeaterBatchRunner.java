@@ -8,23 +8,18 @@ import io.repeaterdispatch.store.Claim;
 import io.repeaterdispatch.store.ClaimedRecord;
 import io.repeaterdispatch.store.ReadyRepeater;
 import io.repeaterdispatch.store.RecordClaims;
-import io.repeaterdispatch.store.RecordResult;
-import io.repeaterdispatch.store.RepeaterUpdate;
-import io.repeaterdispatch.store.ResultWriter;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One turn of one repeater: lock it, claim its oldest due records (at most the slots granted),
- * send them all in parallel, write every outcome and the repeater's backoff in one statement,
- * unlock. The lock is extended while the batch runs, and released whatever happens.
+ * One turn of one repeater: under its lock, claim its oldest due records (at most the slots
+ * granted), send them all in parallel, record every outcome and the repeater's backoff in one
+ * statement.
  */
 @ApplicationScoped
 public class RepeaterBatchRunner {
@@ -39,36 +34,32 @@ public class RepeaterBatchRunner {
     private final RepeaterLock lock;
     private final RecordClaims claims;
     private final HttpSender sender;
-    private final ResultWriter writer;
-    private final RecordRetryPolicy retryPolicy;
-    private final RepeaterBackoffPolicy backoffPolicy;
+    private final OutcomeRecorder recorder;
     private final DeliverySlots slots;
     private final DispatchEvents events;
     private final DispatchClock clock;
     private final DispatchConfig config;
-    private final Vertx vertx;
 
-    public RepeaterBatchRunner(RepeaterLock lock, RecordClaims claims, HttpSender sender, ResultWriter writer,
-                               RecordRetryPolicy retryPolicy, RepeaterBackoffPolicy backoffPolicy, DeliverySlots slots,
-                               DispatchEvents events, DispatchClock clock, DispatchConfig config, Vertx vertx) {
+    public RepeaterBatchRunner(RepeaterLock lock, RecordClaims claims, HttpSender sender, OutcomeRecorder recorder,
+                               DeliverySlots slots, DispatchEvents events, DispatchClock clock, DispatchConfig config) {
         this.lock = lock;
         this.claims = claims;
         this.sender = sender;
-        this.writer = writer;
-        this.retryPolicy = retryPolicy;
-        this.backoffPolicy = backoffPolicy;
+        this.recorder = recorder;
         this.slots = slots;
         this.events = events;
         this.clock = clock;
         this.config = config;
-        this.vertx = vertx;
     }
 
     /** Runs a turn holding {@code granted} slots; every slot is returned by the time the Uni ends. It never fails. */
     public Uni<Report> run(ReadyRepeater repeater, int granted) {
         AtomicInteger held = new AtomicInteger(granted);
-        return lock.tryAcquire(repeater.id())
-                .flatMap(acquired -> acquired.isEmpty() ? skipLocked(repeater) : runLocked(repeater, acquired.get(), held))
+        return lock.runExclusive(repeater.id(), () -> claimSendRecord(repeater, held))
+                .map(done -> done.orElseGet(() -> {
+                    events.lockSkipped(repeater.id());
+                    return Report.NOTHING;
+                }))
                 .onFailure().recoverWithItem(error -> {
                     LOG.warnf("repeater %d (%s): batch aborted: %s", repeater.id(), repeater.domain(), error.toString());
                     return Report.NOTHING;
@@ -76,38 +67,22 @@ public class RepeaterBatchRunner {
                 .eventually(() -> slots.release(held.getAndSet(0)));
     }
 
-    private Uni<Report> skipLocked(ReadyRepeater repeater) {
-        events.lockSkipped(repeater.id());
-        return Uni.createFrom().item(Report.NOTHING);
-    }
-
-    private Uni<Report> runLocked(ReadyRepeater repeater, RepeaterLock.Held held, AtomicInteger slotsHeld) {
+    private Uni<Report> claimSendRecord(ReadyRepeater repeater, AtomicInteger slotsHeld) {
         long started = System.nanoTime();
-        long every = Math.max(1, lock.ttlMs() / 3);
-        long watchdog = vertx.setPeriodic(every, t -> lock.extend(held).subscribe().with(
-                stillOurs -> {
-                    if (!stillOurs) {
-                        LOG.warnf("repeater %d: lock lost while its batch was running", repeater.id());
-                    }
-                },
-                error -> LOG.warnf("repeater %d: lock extension failed: %s", repeater.id(), error.toString())));
         int limit = slotsHeld.get();
         return claims.claimBatch(repeater.id(), clock.now(), limit, config.claimLease(), config.processRepeatersDefault())
-                .flatMap(claim -> {
-                    int claimed = claim.map(c -> c.records().size()).orElse(0);
-                    int unused = limit - claimed;
-                    slotsHeld.addAndGet(-unused);
-                    slots.release(unused);
-                    if (claimed == 0) {
+                .flatMap(found -> {
+                    int claimed = found.map(c -> c.records().size()).orElse(0);
+                    slotsHeld.addAndGet(claimed - limit);
+                    slots.release(limit - claimed);
+                    if (found.isEmpty()) {
                         return Uni.createFrom().item(Report.NOTHING);
                     }
-                    return sendAll(claim.get(), slotsHeld)
-                            .flatMap(results -> record(claim.get(), results, started))
-                            .map(backedOff -> new Report(claimed, backedOff, !backedOff && claim.get().more()));
-                })
-                .eventually(() -> {
-                    vertx.cancelTimer(watchdog);
-                    return lock.release(held).onFailure().recoverWithNull();
+                    Claim claim = found.get();
+                    return sendAll(claim, slotsHeld)
+                            .flatMap(results -> recorder.record(claim, results, DispatchListener.Path.REPEATER)
+                                    .invoke(update -> events.batchFinished(repeater.id(), results, update.backedOff(), System.nanoTime() - started)))
+                            .map(update -> new Report(claimed, update.backedOff(), !update.backedOff() && claim.more()));
                 });
     }
 
@@ -121,28 +96,5 @@ public class RepeaterBatchRunner {
             }));
         }
         return Uni.join().all(sends).andFailFast();
-    }
-
-    /** @return whether the repeater was backed off */
-    private Uni<Boolean> record(Claim claim, List<DeliveryResult> results, long started) {
-        Instant now = clock.now();
-        List<RecordResult> outcomes = new ArrayList<>(results.size());
-        for (int i = 0; i < results.size(); i++) {
-            outcomes.add(retryPolicy.next(claim.records().get(i), results.get(i), now));
-        }
-        RepeaterUpdate update = backoffPolicy.after(claim.endpoint().repeaterId(), claim.lastAttemptAt(), results, now);
-        return writer.write(claim.token(), outcomes, update, now).map(written -> {
-            if (written < results.size()) {
-                LOG.warnf("repeater %d: %d of %d results not written (lease taken over)",
-                        claim.endpoint().repeaterId(), results.size() - written, results.size());
-            }
-            results.forEach(r -> events.attemptRecorded(DispatchListener.Path.REPEATER, r));
-            if (update.backedOff()) {
-                LOG.infof("repeater %d (%s): all %d attempts failed, backed off until %s",
-                        claim.endpoint().repeaterId(), claim.endpoint().domain(), results.size(), update.nextAttemptAt());
-            }
-            events.batchFinished(claim.endpoint().repeaterId(), results, update.backedOff(), System.nanoTime() - started);
-            return update.backedOff();
-        });
     }
 }

@@ -3,10 +3,13 @@ package io.repeaterdispatch.lock;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.repeaterdispatch.config.DispatchConfig;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * One Redis lock per repeater, so that at most one batch (from any replica) is sending to a
@@ -16,23 +19,49 @@ import java.util.UUID;
 @ApplicationScoped
 public class RepeaterLock {
 
+    private static final Logger LOG = Logger.getLogger(RepeaterLock.class);
     private static final String RELEASE =
             "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
     private static final String EXTEND =
             "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
     private final ReactiveRedisDataSource redis;
+    private final Vertx vertx;
     private final String prefix;
     private final long ttlMs;
 
-    public RepeaterLock(ReactiveRedisDataSource redis, DispatchConfig config) {
+    public RepeaterLock(ReactiveRedisDataSource redis, Vertx vertx, DispatchConfig config) {
         this.redis = redis;
+        this.vertx = vertx;
         this.prefix = config.lock().keyPrefix() + "lock:repeater:";
         this.ttlMs = config.lock().ttl().toMillis();
     }
 
-    public long ttlMs() {
-        return ttlMs;
+    /**
+     * Runs {@code work} holding the repeater's lock, extending it every third of its TTL for as long
+     * as the work runs and releasing it afterwards, however the work ends.
+     *
+     * @return the work's result, or empty (without running it) if another holder has the lock
+     */
+    public <T> Uni<Optional<T>> runExclusive(long repeaterId, Supplier<Uni<? extends T>> work) {
+        return tryAcquire(repeaterId).flatMap(acquired -> {
+            if (acquired.isEmpty()) {
+                return Uni.createFrom().item(Optional.<T>empty());
+            }
+            Held held = acquired.get();
+            long watchdog = vertx.setPeriodic(Math.max(1, ttlMs / 3), t -> extend(held).subscribe().with(
+                    stillOurs -> {
+                        if (!stillOurs) {
+                            LOG.warnf("repeater %d: lock lost while its batch was running", repeaterId);
+                        }
+                    },
+                    error -> LOG.warnf("repeater %d: lock extension failed: %s", repeaterId, error.toString())));
+            return Uni.createFrom().<T>deferred(work).map(Optional::ofNullable)
+                    .eventually(() -> {
+                        vertx.cancelTimer(watchdog);
+                        return release(held).onFailure().recoverWithNull();
+                    });
+        });
     }
 
     /** @return the held lock, or empty if another batch holds it */

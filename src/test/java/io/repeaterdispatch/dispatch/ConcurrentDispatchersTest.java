@@ -6,12 +6,10 @@ import io.repeaterdispatch.delivery.HttpSender;
 import io.repeaterdispatch.lock.RepeaterLock;
 import io.repeaterdispatch.store.ReadyRepeaterQuery;
 import io.repeaterdispatch.store.RecordClaims;
-import io.repeaterdispatch.store.ResultWriter;
 import io.repeaterdispatch.testsupport.Await;
 import io.repeaterdispatch.testsupport.IntegrationTest;
 import io.repeaterdispatch.testsupport.TestReceiver;
 import io.repeaterdispatch.testsupport.TestReceiver.Reply;
-import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -37,21 +35,14 @@ class ConcurrentDispatchersTest extends IntegrationTest {
     @Inject
     HttpSender sender;
     @Inject
-    ResultWriter writer;
-    @Inject
-    RecordRetryPolicy retryPolicy;
-    @Inject
-    RepeaterBackoffPolicy backoffPolicy;
+    OutcomeRecorder recorder;
     @Inject
     DispatchConfig config;
-    @Inject
-    Vertx vertx;
 
     @Test
     void twoDispatchersNeverSendConcurrentBatchesToOneRepeater() {
         DeliverySlots otherSlots = new DeliverySlots(config);
-        RepeaterBatchRunner otherRunner = new RepeaterBatchRunner(lock, claims, sender, writer, retryPolicy, backoffPolicy,
-                otherSlots, events, clock, config, vertx);
+        RepeaterBatchRunner otherRunner = new RepeaterBatchRunner(lock, claims, sender, recorder, otherSlots, events, clock, config);
         RepeaterDispatchLoop other = new RepeaterDispatchLoop(readyQuery, otherRunner, otherSlots, events, clock, config);
 
         AtomicInteger skipped = new AtomicInteger();

@@ -1,0 +1,67 @@
+package io.repeaterdispatch.dispatch;
+
+import io.repeaterdispatch.delivery.DeliveryResult;
+import io.repeaterdispatch.store.Claim;
+import io.repeaterdispatch.store.RecordResult;
+import io.repeaterdispatch.store.RepeaterUpdate;
+import io.repeaterdispatch.store.ResultWriter;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns the answers to a claim into each record's next state (retry policy) and, on the
+ * per-repeater path, the repeater's backoff (backoff policy); writes it all in one statement and
+ * reports the attempts. Both dispatch paths record through here.
+ */
+@ApplicationScoped
+public class OutcomeRecorder {
+
+    private static final Logger LOG = Logger.getLogger(OutcomeRecorder.class);
+
+    private final ResultWriter writer;
+    private final RecordRetryPolicy retryPolicy;
+    private final RepeaterBackoffPolicy backoffPolicy;
+    private final DispatchEvents events;
+    private final DispatchClock clock;
+
+    public OutcomeRecorder(ResultWriter writer, RecordRetryPolicy retryPolicy, RepeaterBackoffPolicy backoffPolicy,
+                           DispatchEvents events, DispatchClock clock) {
+        this.writer = writer;
+        this.retryPolicy = retryPolicy;
+        this.backoffPolicy = backoffPolicy;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /**
+     * @param results one per claimed record, in the claim's order
+     * @param path    REPEATER also updates the repeater's backoff; LEGACY leaves the repeater alone
+     * @return the repeater update written (null on the legacy path)
+     */
+    public Uni<RepeaterUpdate> record(Claim claim, List<DeliveryResult> results, DispatchListener.Path path) {
+        Instant now = clock.now();
+        List<RecordResult> outcomes = new ArrayList<>(results.size());
+        for (int i = 0; i < results.size(); i++) {
+            outcomes.add(retryPolicy.next(claim.records().get(i), results.get(i), now));
+        }
+        RepeaterUpdate update = path == DispatchListener.Path.REPEATER
+                ? backoffPolicy.after(claim.endpoint().repeaterId(), claim.lastAttemptAt(), results, now) : null;
+        return writer.write(claim.token(), outcomes, update, now).map(written -> {
+            if (written < results.size()) {
+                LOG.warnf("repeater %d: %d of %d results not written (lease taken over)",
+                        claim.endpoint().repeaterId(), results.size() - written, results.size());
+            }
+            results.forEach(r -> events.attemptRecorded(path, r));
+            if (update != null && update.backedOff()) {
+                LOG.infof("repeater %d (%s): all %d attempts failed, backed off until %s",
+                        claim.endpoint().repeaterId(), claim.endpoint().domain(), results.size(), update.nextAttemptAt());
+            }
+            return update;
+        });
+    }
+}
