@@ -12,7 +12,7 @@ CREATE TABLE repeater (
     auth_type                   text        NOT NULL DEFAULT 'none' CHECK (auth_type IN ('none', 'basic', 'bearer')),
     auth_username               text,
     auth_secret                 text,                                -- never returned by the API nor logged
-    timeout_ms                  integer     NOT NULL DEFAULT 30000 CHECK (timeout_ms BETWEEN 1 AND 600000),
+    timeout_ms                  integer     NOT NULL DEFAULT 30000 CHECK (timeout_ms BETWEEN 1 AND 300000),
     batch_size                  integer     NOT NULL DEFAULT 7 CHECK (batch_size BETWEEN 1 AND 10000),
     is_paused                   boolean     NOT NULL DEFAULT false,
     is_deleted                  boolean     NOT NULL DEFAULT false,

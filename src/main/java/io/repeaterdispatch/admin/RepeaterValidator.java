@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class RepeaterValidator {
 
+    /** A request may take this long at most; claim leases must outlast it (see DispatchScheduler). */
+    public static final int MAX_TIMEOUT_MS = 300_000;
     public static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,125}");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}");
     private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH");
@@ -47,8 +49,8 @@ public class RepeaterValidator {
         }
         checkHeaders(r.headers(), errors);
         checkAuth(r.auth(), errors);
-        if (r.timeoutMs() != null && (r.timeoutMs() < 1 || r.timeoutMs() > 600_000)) {
-            errors.add(new FieldError("timeoutMs", "between 1 and 600000"));
+        if (r.timeoutMs() != null && (r.timeoutMs() < 1 || r.timeoutMs() > MAX_TIMEOUT_MS)) {
+            errors.add(new FieldError("timeoutMs", "between 1 and " + MAX_TIMEOUT_MS));
         }
         if (r.batchSize() != null && (r.batchSize() < 1 || r.batchSize() > maxBatchSize)) {
             errors.add(new FieldError("batchSize", "between 1 and " + maxBatchSize));

@@ -33,6 +33,10 @@ public interface DispatchConfig {
     @WithDefault("10m")
     Duration claimLease();
 
+    /** On shutdown, how long running turns get to finish sending, record their outcomes and release locks. */
+    @WithDefault("20s")
+    Duration shutdownGrace();
+
     /** Failed attempts after which a record is cancelled. */
     @WithDefault("6")
     int maxAttempts();

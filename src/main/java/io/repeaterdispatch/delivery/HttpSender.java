@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -35,6 +36,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * the repeater's timeout (connect + response + body), and only the first bytes of a response body
  * are kept, so a hostile endpoint can neither hang a slot nor fill the heap.
  */
+@Startup // created on the main thread: a client created on a request's event loop would be tied to
+          // the HTTP server's deployment and closed with it at shutdown, failing in-flight deliveries
 @ApplicationScoped
 public class HttpSender {
 

@@ -3,10 +3,13 @@ package io.repeaterdispatch.dispatch;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.repeaterdispatch.admin.RepeaterValidator;
 import io.repeaterdispatch.config.DispatchConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
+
+import java.time.Duration;
 
 /**
  * Keeps both dispatch paths going: starts them with the application and nudges them every tick,
@@ -20,15 +23,23 @@ public class DispatchScheduler {
 
     private final RepeaterDispatchLoop loop;
     private final LegacyRecordDispatcher legacy;
+    private final DeliverySlots slots;
     private final DispatchConfig config;
 
-    public DispatchScheduler(RepeaterDispatchLoop loop, LegacyRecordDispatcher legacy, DispatchConfig config) {
+    public DispatchScheduler(RepeaterDispatchLoop loop, LegacyRecordDispatcher legacy, DeliverySlots slots, DispatchConfig config) {
         this.loop = loop;
         this.legacy = legacy;
+        this.slots = slots;
         this.config = config;
     }
 
     void onStart(@Observes StartupEvent event) {
+        // A lease shorter than a request could be re-claimed while its request is still running: a double send.
+        Duration longestRequest = Duration.ofMillis(RepeaterValidator.MAX_TIMEOUT_MS).multipliedBy(2);
+        if (config.claimLease().compareTo(longestRequest) < 0) {
+            throw new IllegalStateException("dispatch.claim-lease (" + config.claimLease() + ") must be at least "
+                    + longestRequest + ": twice the longest request timeout");
+        }
         if (!config.enabled()) {
             LOG.info("dispatch disabled (dispatch.enabled=false): serving the admin API only");
             return;
@@ -40,9 +51,26 @@ public class DispatchScheduler {
         loop.start();
     }
 
+    /** Stops taking work, then lets running turns finish and record their outcomes, up to the grace period. */
     void onStop(@Observes ShutdownEvent event) {
         loop.stop();
         legacy.stop();
+        if (slots.inFlight() > 0 || loop.activeTurns() > 0) {
+            LOG.infof("shutdown: waiting up to %s for %d requests in flight", config.shutdownGrace(), slots.inFlight());
+        }
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        while ((slots.inFlight() > 0 || loop.activeTurns() > 0) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (slots.inFlight() > 0 || loop.activeTurns() > 0) {
+            LOG.warnf("shutdown: %d requests still in flight after %s; their records come back when their lease ends",
+                    slots.inFlight(), config.shutdownGrace());
+        }
     }
 
     @Scheduled(every = "${dispatch.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
