@@ -57,10 +57,6 @@ public class DeliverySlots {
         onFreed.add(listener);
     }
 
-    public int free() {
-        return free.get();
-    }
-
     public int inFlight() {
         return capacity - free.get();
     }

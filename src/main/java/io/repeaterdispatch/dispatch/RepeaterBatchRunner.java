@@ -26,11 +26,6 @@ public class RepeaterBatchRunner {
 
     private static final Logger LOG = Logger.getLogger(RepeaterBatchRunner.class);
 
-    /** How a turn ended; {@code mayHaveMore} puts the repeater straight back into the rotation. */
-    public record Report(int claimed, boolean backedOff, boolean mayHaveMore) {
-        static final Report NOTHING = new Report(0, false, false);
-    }
-
     private final RepeaterLock lock;
     private final RecordClaims claims;
     private final HttpSender sender;
@@ -52,22 +47,26 @@ public class RepeaterBatchRunner {
         this.config = config;
     }
 
-    /** Runs a turn holding {@code granted} slots; every slot is returned by the time the Uni ends. It never fails. */
-    public Uni<Report> run(ReadyRepeater repeater, int granted) {
+    /**
+     * Runs a turn holding {@code granted} slots; every slot is returned by the time the Uni ends. It
+     * never fails, and emits true when the repeater still has due records (it should go straight
+     * back into the rotation).
+     */
+    public Uni<Boolean> run(ReadyRepeater repeater, int granted) {
         AtomicInteger held = new AtomicInteger(granted);
         return lock.runExclusive(repeater.id(), () -> claimSendRecord(repeater, held))
                 .map(done -> done.orElseGet(() -> {
                     events.lockSkipped(repeater.id());
-                    return Report.NOTHING;
+                    return false;
                 }))
                 .onFailure().recoverWithItem(error -> {
                     LOG.warnf("repeater %d (%s): batch aborted: %s", repeater.id(), repeater.domain(), error.toString());
-                    return Report.NOTHING;
+                    return false;
                 })
                 .eventually(() -> slots.release(held.getAndSet(0)));
     }
 
-    private Uni<Report> claimSendRecord(ReadyRepeater repeater, AtomicInteger slotsHeld) {
+    private Uni<Boolean> claimSendRecord(ReadyRepeater repeater, AtomicInteger slotsHeld) {
         long started = System.nanoTime();
         int limit = slotsHeld.get();
         return claims.claimBatch(repeater.id(), clock.now(), limit, config.claimLease(), config.processRepeatersDefault())
@@ -76,13 +75,13 @@ public class RepeaterBatchRunner {
                     slotsHeld.addAndGet(claimed - limit);
                     slots.release(limit - claimed);
                     if (found.isEmpty()) {
-                        return Uni.createFrom().item(Report.NOTHING);
+                        return Uni.createFrom().item(false);
                     }
                     Claim claim = found.get();
                     return sendAll(claim, slotsHeld)
                             .flatMap(results -> recorder.record(claim, results, DispatchListener.Path.REPEATER)
                                     .invoke(update -> events.batchFinished(repeater.id(), results, update.backedOff(), System.nanoTime() - started)))
-                            .map(update -> new Report(claimed, update.backedOff(), !update.backedOff() && claim.more()));
+                            .map(update -> !update.backedOff() && claim.more());
                 });
     }
 

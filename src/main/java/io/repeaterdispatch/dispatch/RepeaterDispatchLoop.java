@@ -118,7 +118,7 @@ public class RepeaterDispatchLoop {
             slots.giveBack(granted - use);
             active.add(next.id());
             events.turnStarted(next, use);
-            runner.run(next, use).subscribe().with(report -> finished(next, report.mayHaveMore()));
+            runner.run(next, use).subscribe().with(more -> finished(next, more));
         }
         if (dirty && refreshing.compareAndSet(false, true)) {
             dirty = false;
