@@ -1,7 +1,6 @@
 package io.repeaterdispatch.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -10,6 +9,7 @@ import io.repeaterdispatch.config.AdminConfig;
 import io.repeaterdispatch.delivery.RecordState;
 import io.repeaterdispatch.dispatch.DispatchClock;
 import io.repeaterdispatch.dispatch.DispatchScheduler;
+import io.repeaterdispatch.store.HeadersColumn;
 import io.repeaterdispatch.store.RecordQueue;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -22,8 +22,6 @@ import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,16 +41,16 @@ public class RepeaterResource {
     private final DispatchScheduler dispatch;
     private final DispatchClock clock;
     private final AdminConfig admin;
-    private final ObjectMapper json;
+    private final HeadersColumn headers;
 
     public RepeaterResource(RepeaterValidator validator, RecordQueue queue, DispatchScheduler dispatch,
-                            DispatchClock clock, AdminConfig admin, ObjectMapper json) {
+                            DispatchClock clock, AdminConfig admin, HeadersColumn headers) {
         this.validator = validator;
         this.queue = queue;
         this.dispatch = dispatch;
         this.clock = clock;
         this.admin = admin;
-        this.json = json;
+        this.headers = headers;
     }
 
     @POST
@@ -65,7 +63,7 @@ public class RepeaterResource {
         r.name = request.name().strip();
         r.url = request.url();
         r.httpMethod = request.method() == null ? "POST" : request.method().toUpperCase(Locale.ROOT);
-        r.headers = writeHeaders(request.headers());
+        r.headers = headers.write(request.headers());
         CreateRepeaterRequest.Auth auth = request.auth();
         r.authType = auth == null || auth.type() == null ? "none" : auth.type();
         r.authUsername = "basic".equals(r.authType) ? auth.username() : null;
@@ -76,7 +74,7 @@ public class RepeaterResource {
         };
         r.timeoutMs = request.timeoutMs() == null ? 30_000 : request.timeoutMs();
         r.batchSize = request.batchSize() == null ? 7 : request.batchSize();
-        r.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        r.createdAt = clock.now();
         r.updatedAt = r.createdAt;
         return r.<RepeaterEntity>persist().map(saved -> RestResponse.status(RestResponse.Status.CREATED, view(saved, emptyCounts())));
     }
@@ -95,7 +93,7 @@ public class RepeaterResource {
     public Uni<RepeaterView> pause(@PathParam("id") String id) {
         long repeaterId = Ids.parse(id, "repeater");
         return RepeaterEntity.update("paused = true, nextAttemptAt = null, lastAttemptAt = null, consecutiveFailedBatches = 0, "
-                        + "updatedAt = ?1 where id = ?2 and deleted = false", now(), repeaterId)
+                        + "updatedAt = ?1 where id = ?2 and deleted = false", clock.now(), repeaterId)
                 .flatMap(n -> n == 0 ? Uni.createFrom().failure(ApiException.notFound("repeater", repeaterId)) : load(repeaterId));
     }
 
@@ -104,7 +102,7 @@ public class RepeaterResource {
     @WithTransaction
     public Uni<RepeaterView> resume(@PathParam("id") String id) {
         long repeaterId = Ids.parse(id, "repeater");
-        return RepeaterEntity.update("paused = false, updatedAt = ?1 where id = ?2 and deleted = false", now(), repeaterId)
+        return RepeaterEntity.update("paused = false, updatedAt = ?1 where id = ?2 and deleted = false", clock.now(), repeaterId)
                 .flatMap(n -> n == 0 ? Uni.createFrom().failure(ApiException.notFound("repeater", repeaterId)) : load(repeaterId))
                 .invoke(dispatch::nudge);
     }
@@ -194,27 +192,7 @@ public class RepeaterResource {
 
     private RepeaterView view(RepeaterEntity r, Map<String, Long> counts) {
         Map<String, String> masked = new LinkedHashMap<>();
-        readHeaders(r.headers).keySet().forEach(name -> masked.put(name, "***"));
+        headers.read(r.headers).keySet().forEach(name -> masked.put(name, "***"));
         return RepeaterView.of(r, masked, counts);
-    }
-
-    private String writeHeaders(Map<String, String> headers) {
-        try {
-            return json.writeValueAsString(headers == null ? Map.of() : headers);
-        } catch (Exception e) {
-            throw ApiException.badRequest("headers must be an object of strings");
-        }
-    }
-
-    private Map<String, String> readHeaders(String value) {
-        try {
-            return json.readValue(value, json.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, String.class));
-        } catch (Exception e) {
-            return Map.of();
-        }
-    }
-
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -17,10 +17,6 @@ public enum RecordState {
         this.code = (short) code;
     }
 
-    public boolean isQueued() {
-        return this == PENDING || this == FAILED;
-    }
-
     /** Success as far as the repeater's health goes: the endpoint answered and accepted or rejected the payload. */
     public boolean endpointResponded() {
         return this == SUCCEEDED || this == EMPTY || this == INVALID_PAYLOAD;

@@ -65,7 +65,7 @@ public class RepeaterLock {
     }
 
     /** @return the held lock, or empty if another batch holds it */
-    public Uni<Optional<Held>> tryAcquire(long repeaterId) {
+    private Uni<Optional<Held>> tryAcquire(long repeaterId) {
         Held held = new Held(prefix + repeaterId, UUID.randomUUID().toString());
         // execute(), not value().set(..nx..): the typed API cannot tell "set" from "not set" (quarkus#49000).
         return redis.execute("SET", held.key, held.token, "NX", "PX", Long.toString(ttlMs))
@@ -73,16 +73,16 @@ public class RepeaterLock {
     }
 
     /** @return false if the lock was lost (expired and possibly taken by someone else) */
-    public Uni<Boolean> extend(Held held) {
+    private Uni<Boolean> extend(Held held) {
         return redis.execute("EVAL", EXTEND, "1", held.key, held.token, Long.toString(ttlMs))
                 .map(reply -> reply != null && reply.toLong() == 1L);
     }
 
-    public Uni<Void> release(Held held) {
+    private Uni<Void> release(Held held) {
         return redis.execute("EVAL", RELEASE, "1", held.key, held.token).replaceWithVoid();
     }
 
     /** A lock this process holds. */
-    public record Held(String key, String token) {
+    private record Held(String key, String token) {
     }
 }

@@ -1,12 +1,7 @@
 package io.repeaterdispatch.store;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** Reads the repeater columns every claim statement returns into an {@link Endpoint}. */
 @ApplicationScoped
@@ -15,32 +10,20 @@ class EndpointRows {
     static final String COLUMNS = "r.id AS repeater_id, r.domain, r.url, r.http_method, r.headers, r.auth_type, "
             + "r.auth_username, r.auth_secret, r.timeout_ms, r.last_attempt_at";
 
-    private static final TypeReference<LinkedHashMap<String, String>> HEADERS = new TypeReference<>() {
-    };
+    private final HeadersColumn headers;
 
-    private final ObjectMapper json;
-
-    EndpointRows(ObjectMapper json) {
-        this.json = json;
+    EndpointRows(HeadersColumn headers) {
+        this.headers = headers;
     }
 
     Endpoint endpoint(Row row) {
         return new Endpoint(row.getLong("repeater_id"), row.getString("domain"), row.getString("url"),
-                row.getString("http_method"), headers(row.getString("headers")), row.getString("auth_type"),
+                row.getString("http_method"), headers.read(row.getString("headers")), row.getString("auth_type"),
                 row.getString("auth_username"), row.getString("auth_secret"), row.getInteger("timeout_ms"));
     }
 
     ClaimedRecord record(Row row) {
         return new ClaimedRecord(row.getLong("record_id"), row.getString("payload_id"), row.getString("payload"),
                 row.getString("content_type"), row.getInteger("attempt_count"));
-    }
-
-    private Map<String, String> headers(String value) {
-        try {
-            return value == null || value.isBlank() ? Map.of() : json.readValue(value, HEADERS);
-        } catch (Exception e) {
-            // Written only by the admin API after validation; unreadable means no extra headers, not a lost batch.
-            return Map.of();
-        }
     }
 }

@@ -1,0 +1,40 @@
+package io.repeaterdispatch.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The repeater's extra request headers, stored as a JSON object of strings in {@code repeater.headers}. */
+@ApplicationScoped
+public class HeadersColumn {
+
+    private static final TypeReference<LinkedHashMap<String, String>> TYPE = new TypeReference<>() {
+    };
+
+    private final ObjectMapper json;
+
+    public HeadersColumn(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public String write(Map<String, String> headers) {
+        try {
+            return json.writeValueAsString(headers == null ? Map.of() : headers);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("headers must be an object of strings", e);
+        }
+    }
+
+    /** Only the admin API writes the column, after validation; anything unreadable reads as no headers. */
+    public Map<String, String> read(String value) {
+        try {
+            return value == null || value.isBlank() ? Map.of() : json.readValue(value, TYPE);
+        } catch (JsonProcessingException e) {
+            return Map.of();
+        }
+    }
+}
