@@ -13,7 +13,11 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+
+import java.util.List;
 
 /**
  * A domain's process-repeaters flag: on = per-repeater loop, off = legacy per-record path. Safe to
@@ -33,16 +37,22 @@ public class DomainFlagResource {
 
     private final DispatchConfig config;
     private final DispatchScheduler scheduler;
+    private final AuditTrail audit;
 
-    public DomainFlagResource(DispatchConfig config, DispatchScheduler scheduler) {
+    public DomainFlagResource(DispatchConfig config, DispatchScheduler scheduler, AuditTrail audit) {
         this.config = config;
         this.scheduler = scheduler;
+        this.audit = audit;
     }
 
     @GET
     @WithSession
     public Uni<FlagView> get(@PathParam("domain") String domain) {
         checkDomain(domain);
+        return view(domain);
+    }
+
+    private Uni<FlagView> view(String domain) {
         return DomainFlagEntity.<DomainFlagEntity>findById(domain).map(flag -> flag == null
                 ? new FlagView(domain, config.processRepeatersDefault(), "default")
                 : new FlagView(domain, flag.processRepeaters, "domain"));
@@ -50,17 +60,19 @@ public class DomainFlagResource {
 
     @PUT
     @WithTransaction
-    public Uni<FlagView> put(@PathParam("domain") String domain, FlagRequest request) {
+    public Uni<FlagView> put(@PathParam("domain") String domain, FlagRequest request, @Context SecurityContext who) {
         checkDomain(domain);
         if (request == null || request.enabled() == null) {
-            throw ApiException.invalid(java.util.List.of(new ApiException.FieldError("enabled", "required; true or false")));
+            throw ApiException.invalid(List.of(new ApiException.FieldError("enabled", "required; true or false")));
         }
-        return Panache.getSession().flatMap(session -> session.createNativeQuery("""
+        return view(domain).call(before -> Panache.getSession().flatMap(session -> session.createNativeQuery("""
                                 INSERT INTO domain_flag (domain, process_repeaters, updated_at) VALUES (?1, ?2, now())
                                 ON CONFLICT (domain) DO UPDATE SET process_repeaters = excluded.process_repeaters, updated_at = now()
                                 """)
                         .setParameter(1, domain).setParameter(2, request.enabled()).executeUpdate())
-                .map(n -> new FlagView(domain, request.enabled(), "domain"))
+                .call(n -> audit.record(who, "domain.flag.set", "domain/" + domain,
+                        AuditTrail.change(before, new FlagView(domain, request.enabled(), "domain")))))
+                .map(before -> new FlagView(domain, request.enabled(), "domain"))
                 .invoke(scheduler::nudge);
     }
 

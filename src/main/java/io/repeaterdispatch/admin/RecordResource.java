@@ -1,43 +1,119 @@
 package io.repeaterdispatch.admin;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.panache.common.Parameters;
 import io.repeaterdispatch.admin.entity.AttemptEntity;
 import io.repeaterdispatch.admin.entity.RepeatRecordEntity;
 import io.repeaterdispatch.delivery.RecordState;
+import io.repeaterdispatch.dispatch.DispatchClock;
+import io.repeaterdispatch.dispatch.DispatchScheduler;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 
-import java.time.Instant;
-import java.util.List;
+import java.util.Map;
 
-/** One record with its attempts, oldest first. */
-@Path("/api/v1/records")
+/** One record: read it with its attempts, read its payload, requeue, resend or cancel it. */
+@Path("/api/v1/records/{id}")
 @Produces(MediaType.APPLICATION_JSON)
 public class RecordResource {
 
-    public record AttemptView(String state, Integer httpStatus, String message, int durationMs, Instant at) {
-    }
+    private final AuditTrail audit;
+    private final DispatchClock clock;
+    private final DispatchScheduler dispatch;
 
-    public record RecordView(long id, long repeaterId, String domain, String payloadId, String state, int stateCode,
-                             int attemptCount, Instant nextCheck, Instant registeredAt, Instant updatedAt,
-                             List<AttemptView> attempts) {
+    public RecordResource(AuditTrail audit, DispatchClock clock, DispatchScheduler dispatch) {
+        this.audit = audit;
+        this.clock = clock;
+        this.dispatch = dispatch;
     }
 
     @GET
-    @Path("{id}")
     @WithSession
-    public Uni<RecordView> get(@PathParam("id") String id) {
+    public Uni<RecordViews.RecordView> get(@PathParam("id") String id) {
         long recordId = Ids.parse(id, "record");
-        return RepeatRecordEntity.<RepeatRecordEntity>findById(recordId)
+        return find(recordId).flatMap(r -> AttemptEntity.<AttemptEntity>list("recordId = ?1 order by id", recordId)
+                .map(attempts -> RecordViews.view(r, attempts)));
+    }
+
+    /** The payload exactly as queued, with its content type. */
+    @GET
+    @Path("payload")
+    @Produces(MediaType.WILDCARD)
+    @WithSession
+    public Uni<Response> payload(@PathParam("id") String id) {
+        long recordId = Ids.parse(id, "record");
+        return Panache.getSession().flatMap(s -> s
+                        .createNativeQuery("SELECT payload, content_type FROM repeat_record WHERE id = ?1", Object[].class)
+                        .setParameter(1, recordId).getSingleResultOrNull())
                 .onItem().ifNull().failWith(() -> ApiException.notFound("record", recordId))
-                .flatMap(r -> AttemptEntity.<AttemptEntity>list("recordId = ?1 order by id", recordId).map(attempts -> new RecordView(
-                        r.id, r.repeaterId, r.domain, r.payloadId, RepeaterResource.stateName(RecordState.of(r.state)), r.state,
-                        r.attemptCount, r.nextCheck, r.registeredAt, r.updatedAt,
-                        attempts.stream().map(a -> new AttemptView(RepeaterResource.stateName(RecordState.of(a.state)),
-                                a.httpStatus, a.message, a.durationMs, a.createdAt)).toList())));
+                .map(row -> Response.ok((String) row[0], (String) row[1]).build());
+    }
+
+    @POST
+    @Path("requeue")
+    @WithTransaction
+    public Uni<RecordViews.RecordView> requeue(@PathParam("id") String id, @Context SecurityContext who) {
+        return apply(RecordTransition.REQUEUE, id, who);
+    }
+
+    @POST
+    @Path("resend")
+    @WithTransaction
+    public Uni<RecordViews.RecordView> resend(@PathParam("id") String id, @Context SecurityContext who) {
+        return apply(RecordTransition.RESEND, id, who);
+    }
+
+    @POST
+    @Path("cancel")
+    @WithTransaction
+    public Uni<RecordViews.RecordView> cancel(@PathParam("id") String id, @Context SecurityContext who) {
+        return apply(RecordTransition.CANCEL, id, who);
+    }
+
+    private Uni<RecordViews.RecordView> apply(RecordTransition transition, String id, SecurityContext who) {
+        long recordId = Ids.parse(id, "record");
+        return find(recordId).flatMap(before -> {
+            String beforeState = RecordViews.stateName(before.state);
+            return RepeatRecordEntity.update(transition.update("r.id = :id"),
+                            Parameters.with("id", recordId).and("now", clock.now()))
+                    .flatMap(changed -> {
+                        if (changed == 0) {
+                            return Uni.createFrom().failure(conflict(transition, before));
+                        }
+                        return Panache.getSession().flatMap(s -> s.refresh(before).replaceWith(before));
+                    })
+                    .call(after -> audit.record(who, "record." + transition.verb, "record/" + recordId,
+                            AuditTrail.change(Map.of("state", beforeState), Map.of("state", RecordViews.stateName(after.state)))))
+                    .flatMap(after -> get(id))
+                    .invoke(view -> {
+                        if (transition.queues()) {
+                            dispatch.nudge();
+                        }
+                    });
+        });
+    }
+
+    private static ApiException conflict(RecordTransition transition, RepeatRecordEntity record) {
+        RecordState state = RecordState.of(record.state);
+        String detail = transition.appliesTo(state)
+                ? "record " + record.id + " is being delivered right now; try again when the attempt is recorded"
+                : "cannot " + transition.verb + " a record in state " + RecordViews.stateName(state) + " (allowed from: "
+                + transition.from.stream().map(RecordViews::stateName).toList() + ")";
+        return new ApiException(409, "Conflict", detail, null);
+    }
+
+    private static Uni<RepeatRecordEntity> find(long recordId) {
+        return RepeatRecordEntity.<RepeatRecordEntity>findById(recordId)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("record", recordId));
     }
 }

@@ -1,62 +1,64 @@
 package io.repeaterdispatch.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.panache.common.Parameters;
+import io.repeaterdispatch.admin.entity.RepeatRecordEntity;
 import io.repeaterdispatch.admin.entity.RepeaterEntity;
-import io.repeaterdispatch.config.AdminConfig;
-import io.repeaterdispatch.delivery.RecordState;
 import io.repeaterdispatch.dispatch.DispatchClock;
 import io.repeaterdispatch.dispatch.DispatchScheduler;
 import io.repeaterdispatch.store.HeadersColumn;
-import io.repeaterdispatch.store.RecordQueue;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
-/** Repeaters: create, read (with backoff state and record counts), pause, resume, enqueue records. */
+/** Repeaters: create, list, read (with backoff state and record counts), update, delete, pause, resume. */
 @Path("/api/v1/repeaters")
 @Produces(MediaType.APPLICATION_JSON)
 public class RepeaterResource {
 
-    public record EnqueueResponse(long repeaterId, List<Long> recordIds) {
-    }
-
     private final RepeaterValidator validator;
-    private final RecordQueue queue;
+    private final RepeaterViews views;
+    private final AuditTrail audit;
     private final DispatchScheduler dispatch;
     private final DispatchClock clock;
-    private final AdminConfig admin;
     private final HeadersColumn headers;
+    private final ObjectMapper json;
 
-    public RepeaterResource(RepeaterValidator validator, RecordQueue queue, DispatchScheduler dispatch,
-                            DispatchClock clock, AdminConfig admin, HeadersColumn headers) {
+    public RepeaterResource(RepeaterValidator validator, RepeaterViews views, AuditTrail audit, DispatchScheduler dispatch,
+                            DispatchClock clock, HeadersColumn headers, ObjectMapper json) {
         this.validator = validator;
-        this.queue = queue;
+        this.views = views;
+        this.audit = audit;
         this.dispatch = dispatch;
         this.clock = clock;
-        this.admin = admin;
         this.headers = headers;
+        this.json = json;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @WithTransaction
-    public Uni<RestResponse<RepeaterView>> create(CreateRepeaterRequest request) {
+    public Uni<RestResponse<RepeaterView>> create(CreateRepeaterRequest request, @Context SecurityContext who) {
         validator.check(request);
         RepeaterEntity r = new RepeaterEntity();
         r.domain = request.domain();
@@ -64,7 +66,165 @@ public class RepeaterResource {
         r.url = request.url();
         r.httpMethod = request.method() == null ? "POST" : request.method().toUpperCase(Locale.ROOT);
         r.headers = headers.write(request.headers());
-        CreateRepeaterRequest.Auth auth = request.auth();
+        setAuth(r, request.auth());
+        r.timeoutMs = request.timeoutMs() == null ? 30_000 : request.timeoutMs();
+        r.batchSize = request.batchSize() == null ? 7 : request.batchSize();
+        r.createdAt = clock.now();
+        r.updatedAt = r.createdAt;
+        return r.<RepeaterEntity>persist()
+                .call(saved -> audit.record(who, "repeater.create", "repeater/" + saved.id, Map.of("after", views.bare(saved))))
+                .flatMap(saved -> views.load(saved.id))
+                .map(view -> RestResponse.status(RestResponse.Status.CREATED, view));
+    }
+
+    /**
+     * Repeaters in id order, one keyset page at a time. Deleted repeaters are listed only when
+     * asked for ({@code deleted=true}); {@code backedOff=true} lists those waiting out a backoff.
+     */
+    @GET
+    @WithSession
+    public Uni<Page<RepeaterView>> list(@QueryParam("domain") String domain, @QueryParam("paused") String paused,
+                                        @QueryParam("backedOff") String backedOff, @QueryParam("deleted") String deleted,
+                                        @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
+        QueryParams params = new QueryParams();
+        int limit = params.limit(limitParam);
+        long after = params.idCursor(cursor, false);
+        if (domain != null && !RepeaterValidator.DOMAIN.matcher(domain).matches()) {
+            params.invalid("domain", "not a valid domain name");
+        }
+        Boolean isPaused = params.bool(paused, "paused");
+        Boolean isBackedOff = params.bool(backedOff, "backedOff");
+        Boolean isDeleted = params.bool(deleted, "deleted");
+        params.check();
+
+        StringBuilder where = new StringBuilder("id > :after and deleted = :deleted");
+        Parameters args = Parameters.with("after", after).and("deleted", isDeleted != null && isDeleted);
+        if (domain != null) {
+            where.append(" and domain = :domain");
+            args.and("domain", domain);
+        }
+        if (isPaused != null) {
+            where.append(" and paused = :paused");
+            args.and("paused", isPaused);
+        }
+        if (isBackedOff != null) {
+            where.append(isBackedOff ? " and nextAttemptAt > :now" : " and (nextAttemptAt is null or nextAttemptAt <= :now)");
+            args.and("now", clock.now());
+        }
+        return RepeaterEntity.<RepeaterEntity>find(where + " order by id", args).range(0, limit).list()
+                .flatMap(views::withQueuedCounts)
+                .map(items -> Page.of(items, limit, v -> Long.toString(v.id())));
+    }
+
+    @GET
+    @Path("{id}")
+    @WithSession
+    public Uni<RepeaterView> get(@PathParam("id") String id) {
+        return views.load(Ids.parse(id, "repeater"));
+    }
+
+    /**
+     * Changes the given fields. A new URL is a new endpoint, so the old one's backoff is dropped.
+     * Records keep queueing; the next batch uses the new settings.
+     */
+    @PATCH
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @WithTransaction
+    public Uni<RepeaterView> update(@PathParam("id") String id, JsonNode body, @Context SecurityContext who)
+            throws JsonProcessingException {
+        long repeaterId = Ids.parse(id, "repeater");
+        RepeaterPatch patch = RepeaterPatch.read(body, json);
+        return live(repeaterId).flatMap(r -> {
+            CreateRepeaterRequest next = patch.over(r, headers.read(r.headers));
+            validator.check(next, patch.has("auth"));
+            RepeaterView before = views.bare(r);
+            boolean newEndpoint = patch.has("url") && !next.url().equals(r.url);
+            r.name = next.name().strip();
+            r.url = next.url();
+            r.httpMethod = next.method().toUpperCase(Locale.ROOT);
+            r.headers = headers.write(next.headers());
+            if (patch.has("auth")) {
+                setAuth(r, next.auth());
+            }
+            r.timeoutMs = next.timeoutMs();
+            r.batchSize = next.batchSize();
+            if (newEndpoint) {
+                clearBackoff(r);
+            }
+            r.updatedAt = clock.now();
+            Map<String, Object> detail = new LinkedHashMap<>(AuditTrail.change(before, views.bare(r)));
+            detail.put("fields", patch.fields);
+            return audit.record(who, "repeater.update", "repeater/" + repeaterId, detail);
+        }).flatMap(done -> views.load(repeaterId)).invoke(dispatch::nudge);
+    }
+
+    /**
+     * Soft delete: the repeater is never dispatched again and its queued records are cancelled (in
+     * the same statement-set, so none is left queued for nobody); everything stays readable.
+     */
+    @DELETE
+    @Path("{id}")
+    @WithTransaction
+    public Uni<RepeaterView> delete(@PathParam("id") String id, @Context SecurityContext who) {
+        long repeaterId = Ids.parse(id, "repeater");
+        return live(repeaterId).flatMap(r -> {
+                    r.deleted = true;
+                    r.updatedAt = clock.now();
+                    return RepeatRecordEntity.update(RecordTransition.CANCEL.update("r.repeaterId = :id"),
+                                    Parameters.with("id", repeaterId).and("now", r.updatedAt))
+                            .call(cancelled -> audit.record(who, "repeater.delete", "repeater/" + repeaterId,
+                                    Map.of("cancelledRecords", cancelled)));
+                })
+                .flatMap(done -> views.load(repeaterId));
+    }
+
+    /** Stops dispatching to the repeater (records keep queueing) and clears its backoff, as the seed does. */
+    @POST
+    @Path("{id}/pause")
+    @WithTransaction
+    public Uni<RepeaterView> pause(@PathParam("id") String id, @Context SecurityContext who) {
+        return change(id, who, "repeater.pause", r -> {
+            r.paused = true;
+            clearBackoff(r);
+        });
+    }
+
+    @POST
+    @Path("{id}/resume")
+    @WithTransaction
+    public Uni<RepeaterView> resume(@PathParam("id") String id, @Context SecurityContext who) {
+        return change(id, who, "repeater.resume", r -> r.paused = false).invoke(dispatch::nudge);
+    }
+
+    private Uni<RepeaterView> change(String id, SecurityContext who, String action, Consumer<RepeaterEntity> edit) {
+        long repeaterId = Ids.parse(id, "repeater");
+        return live(repeaterId).flatMap(r -> {
+            RepeaterView before = views.bare(r);
+            edit.accept(r);
+            r.updatedAt = clock.now();
+            return audit.record(who, action, "repeater/" + repeaterId, AuditTrail.change(before, views.bare(r)));
+        }).flatMap(done -> views.load(repeaterId));
+    }
+
+    /** The repeater, locked for this transaction so concurrent admin changes apply one after the other. */
+    private static Uni<RepeaterEntity> live(long repeaterId) {
+        return RepeaterEntity.<RepeaterEntity>findById(repeaterId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("repeater", repeaterId))
+                .invoke(r -> {
+                    if (r.deleted) {
+                        throw new ApiException(409, "Conflict", "repeater " + repeaterId + " is deleted", null);
+                    }
+                });
+    }
+
+    private static void clearBackoff(RepeaterEntity r) {
+        r.nextAttemptAt = null;
+        r.lastAttemptAt = null;
+        r.consecutiveFailedBatches = 0;
+    }
+
+    private static void setAuth(RepeaterEntity r, CreateRepeaterRequest.Auth auth) {
         r.authType = auth == null || auth.type() == null ? "none" : auth.type();
         r.authUsername = "basic".equals(r.authType) ? auth.username() : null;
         r.authSecret = switch (r.authType) {
@@ -72,127 +232,5 @@ public class RepeaterResource {
             case "bearer" -> auth.token();
             default -> null;
         };
-        r.timeoutMs = request.timeoutMs() == null ? 30_000 : request.timeoutMs();
-        r.batchSize = request.batchSize() == null ? 7 : request.batchSize();
-        r.createdAt = clock.now();
-        r.updatedAt = r.createdAt;
-        return r.<RepeaterEntity>persist().map(saved -> RestResponse.status(RestResponse.Status.CREATED, view(saved, emptyCounts())));
-    }
-
-    @GET
-    @Path("{id}")
-    @WithSession
-    public Uni<RepeaterView> get(@PathParam("id") String id) {
-        return load(Ids.parse(id, "repeater"));
-    }
-
-    /** Stops dispatching to the repeater (records keep queueing) and clears its backoff, as the seed does. */
-    @POST
-    @Path("{id}/pause")
-    @WithTransaction
-    public Uni<RepeaterView> pause(@PathParam("id") String id) {
-        long repeaterId = Ids.parse(id, "repeater");
-        return RepeaterEntity.update("paused = true, nextAttemptAt = null, lastAttemptAt = null, consecutiveFailedBatches = 0, "
-                        + "updatedAt = ?1 where id = ?2 and deleted = false", clock.now(), repeaterId)
-                .flatMap(n -> n == 0 ? Uni.createFrom().failure(ApiException.notFound("repeater", repeaterId)) : load(repeaterId));
-    }
-
-    @POST
-    @Path("{id}/resume")
-    @WithTransaction
-    public Uni<RepeaterView> resume(@PathParam("id") String id) {
-        long repeaterId = Ids.parse(id, "repeater");
-        return RepeaterEntity.update("paused = false, updatedAt = ?1 where id = ?2 and deleted = false", clock.now(), repeaterId)
-                .flatMap(n -> n == 0 ? Uni.createFrom().failure(ApiException.notFound("repeater", repeaterId)) : load(repeaterId))
-                .invoke(dispatch::nudge);
-    }
-
-    /** Body: a JSON array of {"payloadId": "...", "payload": <any JSON>}; all are queued or none. */
-    @POST
-    @Path("{id}/records")
-    @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<RestResponse<EnqueueResponse>> enqueue(@PathParam("id") String id, JsonNode body) {
-        long repeaterId = Ids.parse(id, "repeater");
-        List<String> payloadIds = new ArrayList<>();
-        List<String> payloads = new ArrayList<>();
-        readItems(body, payloadIds, payloads);
-        return queue.enqueue(repeaterId, payloadIds, payloads, clock.now())
-                .map(ids -> ids.orElseThrow(() -> ApiException.notFound("repeater", repeaterId)))
-                .invoke(dispatch::nudge)
-                .map(ids -> RestResponse.status(RestResponse.Status.ACCEPTED, new EnqueueResponse(repeaterId, ids)));
-    }
-
-    private void readItems(JsonNode body, List<String> payloadIds, List<String> payloads) {
-        if (body == null || !body.isArray() || body.isEmpty()) {
-            throw ApiException.badRequest("body must be a non-empty JSON array of {\"payloadId\": \"...\", \"payload\": <JSON>}");
-        }
-        if (body.size() > admin.maxEnqueueItems()) {
-            throw ApiException.badRequest("at most " + admin.maxEnqueueItems() + " records per call, got " + body.size());
-        }
-        List<ApiException.FieldError> errors = new ArrayList<>();
-        for (int i = 0; i < body.size(); i++) {
-            JsonNode item = body.get(i);
-            JsonNode payloadId = item.get("payloadId");
-            if (!item.isObject()) {
-                errors.add(new ApiException.FieldError("[" + i + "]", "must be an object"));
-                continue;
-            }
-            if (payloadId == null || !payloadId.isTextual() || payloadId.asText().isBlank() || payloadId.asText().length() > 255
-                    || RepeaterValidator.hasControl(payloadId.asText())) {
-                errors.add(new ApiException.FieldError("[" + i + "].payloadId", "required; a string of 1-255 characters, no control characters"));
-            }
-            if (!item.has("payload")) {
-                errors.add(new ApiException.FieldError("[" + i + "].payload", "required; any JSON value"));
-                continue;
-            }
-            String payload = item.get("payload").toString();
-            if (payload.getBytes(StandardCharsets.UTF_8).length > admin.maxPayloadBytes()) {
-                throw new ApiException(413, "Payload Too Large",
-                        "record [" + i + "] payload exceeds " + admin.maxPayloadBytes() + " bytes", null);
-            }
-            payloadIds.add(payloadId == null ? null : payloadId.asText());
-            payloads.add(payload);
-        }
-        if (!errors.isEmpty()) {
-            throw ApiException.invalid(errors);
-        }
-    }
-
-    private Uni<RepeaterView> load(long repeaterId) {
-        return RepeaterEntity.<RepeaterEntity>findById(repeaterId)
-                .onItem().ifNull().failWith(() -> ApiException.notFound("repeater", repeaterId))
-                .flatMap(r -> countsByState(repeaterId).map(counts -> view(r, counts)));
-    }
-
-    private Uni<Map<String, Long>> countsByState(long repeaterId) {
-        return Panache.getSession().flatMap(session -> session
-                        .createQuery("select r.state, count(r) from RepeatRecordEntity r where r.repeaterId = ?1 group by r.state", Object[].class)
-                        .setParameter(1, repeaterId)
-                        .getResultList())
-                .map(rows -> {
-                    Map<String, Long> counts = emptyCounts();
-                    for (Object[] row : rows) {
-                        counts.put(stateName(RecordState.of(((Number) row[0]).intValue())), ((Number) row[1]).longValue());
-                    }
-                    return counts;
-                });
-    }
-
-    private static Map<String, Long> emptyCounts() {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        for (RecordState state : RecordState.values()) {
-            counts.put(stateName(state), 0L);
-        }
-        return counts;
-    }
-
-    static String stateName(RecordState state) {
-        return state.name().toLowerCase(Locale.ROOT);
-    }
-
-    private RepeaterView view(RepeaterEntity r, Map<String, Long> counts) {
-        Map<String, String> masked = new LinkedHashMap<>();
-        headers.read(r.headers).keySet().forEach(name -> masked.put(name, "***"));
-        return RepeaterView.of(r, masked, counts);
     }
 }

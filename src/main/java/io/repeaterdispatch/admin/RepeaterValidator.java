@@ -33,6 +33,11 @@ public class RepeaterValidator {
     }
 
     public void check(CreateRepeaterRequest r) {
+        check(r, true);
+    }
+
+    /** @param withAuth false when an update leaves the stored credentials as they are */
+    public void check(CreateRepeaterRequest r, boolean withAuth) {
         if (r == null) {
             throw ApiException.badRequest("request body is required");
         }
@@ -48,7 +53,9 @@ public class RepeaterValidator {
             errors.add(new FieldError("method", "one of POST, PUT, PATCH"));
         }
         checkHeaders(r.headers(), errors);
-        checkAuth(r.auth(), errors);
+        if (withAuth) {
+            checkAuth(r.auth(), errors);
+        }
         if (r.timeoutMs() != null && (r.timeoutMs() < 1 || r.timeoutMs() > MAX_TIMEOUT_MS)) {
             errors.add(new FieldError("timeoutMs", "between 1 and " + MAX_TIMEOUT_MS));
         }

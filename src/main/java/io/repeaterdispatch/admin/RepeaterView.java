@@ -6,8 +6,10 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * A repeater as the API shows it. Secrets never appear: auth shows its type and user name only,
- * extra header values are masked (they often carry API keys).
+ * A repeater as the API shows it. {@code records} counts its records by state: every state when
+ * one repeater is read, the queued ones (pending, failed) in lists, none in audit entries.
+ * Secrets never appear: auth shows its type and user name only, extra header values are masked
+ * (they often carry API keys).
  */
 public record RepeaterView(long id, String domain, String name, String url, String method, Map<String, String> headers,
                            AuthView auth, int timeoutMs, int batchSize, boolean paused, boolean deleted,

@@ -10,7 +10,11 @@ import java.util.Optional;
 @ConfigMapping(prefix = "admin")
 public interface AdminConfig {
 
-    /** Bearer tokens accepted on /api (comma separated; REPEATER_ADMIN_TOKEN). None set: every call is refused. */
+    /**
+     * API tokens, comma separated, each {@code name:role:secret} with role read or admin and secret
+     * {@code sha256:<hex digest of the token>} or the token itself (REPEATER_ADMIN_TOKENS). None
+     * set: every call is refused. See AdminTokens.
+     */
     Optional<List<String>> tokens();
 
     /** Most records one enqueue call may carry (more: 400). */

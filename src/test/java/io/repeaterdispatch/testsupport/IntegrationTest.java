@@ -43,7 +43,7 @@ public abstract class IntegrationTest {
 
     @BeforeEach
     void cleanSlate() {
-        sql("TRUNCATE repeat_record_attempt, repeat_record, repeater, domain_flag");
+        sql("TRUNCATE repeat_record_attempt, repeat_record, repeater, domain_flag, admin_audit");
         clock.reset();
         receiver = TestReceiver.start();
     }

@@ -7,6 +7,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
+import java.util.UUID;
 
 /** Admin-side, read-mostly view of a repeat record (records are written set-wise by the store). */
 @Entity
@@ -40,4 +41,8 @@ public class RepeatRecordEntity extends PanacheEntityBase {
 
     @Column(name = "updated_at")
     public Instant updatedAt;
+
+    /** Set while a dispatcher holds the record; admin transitions clear it, fencing out that dispatcher's write. */
+    @Column(name = "claim_token")
+    public UUID claimToken;
 }

@@ -1,0 +1,48 @@
+package io.repeaterdispatch.admin;
+
+import io.repeaterdispatch.admin.entity.AttemptEntity;
+import io.repeaterdispatch.admin.entity.RepeatRecordEntity;
+import io.repeaterdispatch.delivery.RecordState;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/** Records as the API shows them: summaries in lists, the full record with its attempts alone. */
+final class RecordViews {
+
+    public record AttemptView(long id, String state, Integer httpStatus, String message, int durationMs, Instant at) {
+    }
+
+    public record RecordSummary(long id, long repeaterId, String domain, String payloadId, String state,
+                                int attemptCount, Instant nextCheck, Instant registeredAt, Instant updatedAt) {
+    }
+
+    public record RecordView(long id, long repeaterId, String domain, String payloadId, String contentType, String state,
+                             int stateCode, int attemptCount, Instant nextCheck, Instant registeredAt, Instant updatedAt,
+                             List<AttemptView> attempts) {
+    }
+
+    private RecordViews() {
+    }
+
+    static String stateName(RecordState state) {
+        return state.name().toLowerCase(Locale.ROOT);
+    }
+
+    static String stateName(int code) {
+        return stateName(RecordState.of(code));
+    }
+
+    static RecordSummary summary(RepeatRecordEntity r) {
+        return new RecordSummary(r.id, r.repeaterId, r.domain, r.payloadId, stateName(r.state), r.attemptCount,
+                r.nextCheck, r.registeredAt, r.updatedAt);
+    }
+
+    static RecordView view(RepeatRecordEntity r, List<AttemptEntity> attempts) {
+        return new RecordView(r.id, r.repeaterId, r.domain, r.payloadId, r.contentType, stateName(r.state), r.state,
+                r.attemptCount, r.nextCheck, r.registeredAt, r.updatedAt,
+                attempts.stream().map(a -> new AttemptView(a.id, stateName(a.state), a.httpStatus, a.message,
+                        a.durationMs, a.createdAt)).toList());
+    }
+}
