@@ -10,6 +10,7 @@ import io.repeaterdispatch.delivery.RecordState;
 import io.repeaterdispatch.dispatch.DispatchClock;
 import io.repeaterdispatch.dispatch.DispatchScheduler;
 import io.smallrye.mutiny.Uni;
+import org.hibernate.reactive.mutiny.Mutiny;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -90,7 +91,8 @@ public class RecordResource {
                         if (changed == 0) {
                             return Uni.createFrom().failure(conflict(transition, before));
                         }
-                        return Panache.getSession().flatMap(s -> s.refresh(before).replaceWith(before));
+                        // the bulk-style update bypassed the session: drop its stale copy and read the row again
+                        return Panache.getSession().invoke(Mutiny.Session::clear).flatMap(s -> find(recordId));
                     })
                     .call(after -> audit.record(who, "record." + transition.verb, "record/" + recordId,
                             AuditTrail.change(Map.of("state", beforeState), Map.of("state", RecordViews.stateName(after.state)))))

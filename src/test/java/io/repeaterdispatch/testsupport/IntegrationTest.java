@@ -43,9 +43,26 @@ public abstract class IntegrationTest {
 
     @BeforeEach
     void cleanSlate() {
-        sql("TRUNCATE repeat_record_attempt, repeat_record, repeater, domain_flag, admin_audit");
+        truncate();
         clock.reset();
         receiver = TestReceiver.start();
+    }
+
+    /**
+     * The previous test's last batch may still be writing its results; its locks and TRUNCATE's can
+     * deadlock, and PostgreSQL then aborts one of the two. Trying again settles it.
+     */
+    private void truncate() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                sql("TRUNCATE repeat_record_attempt, repeat_record, repeater, domain_flag, admin_audit");
+                return;
+            } catch (io.vertx.pgclient.PgException e) {
+                if (!"40P01".equals(e.getSqlState()) || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @AfterEach

@@ -24,7 +24,10 @@ public class AuditEntity extends PanacheEntityBase {
     public String action;
     public String target;
 
-    /** JSON text; the column is jsonb so operators can query it in SQL. */
-    @ColumnTransformer(read = "detail::text", write = "?::jsonb")
+    /**
+     * JSON text; the column is jsonb so operators can query it in SQL. The text cast comes first:
+     * the PostgreSQL client would bind a String to a jsonb parameter as a JSON string literal.
+     */
+    @ColumnTransformer(read = "detail::text", write = "?::text::jsonb")
     public String detail;
 }
