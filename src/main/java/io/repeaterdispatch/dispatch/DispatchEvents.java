@@ -50,6 +50,11 @@ public class DispatchEvents implements DispatchListener {
     }
 
     @Override
+    public void lockAcquired(long repeaterId) {
+        each(l -> l.lockAcquired(repeaterId));
+    }
+
+    @Override
     public void lockSkipped(long repeaterId) {
         each(l -> l.lockSkipped(repeaterId));
     }
@@ -60,7 +65,7 @@ public class DispatchEvents implements DispatchListener {
     }
 
     @Override
-    public void attemptRecorded(Path path, DeliveryResult result) {
-        each(l -> l.attemptRecorded(path, result));
+    public void attemptRecorded(Path path, long repeaterId, String domain, DeliveryResult result) {
+        each(l -> l.attemptRecorded(path, repeaterId, domain, result));
     }
 }

@@ -56,7 +56,7 @@ public class OutcomeRecorder {
                 LOG.warnf("repeater %d: %d of %d results not written (lease taken over)",
                         claim.endpoint().repeaterId(), results.size() - written, results.size());
             }
-            results.forEach(r -> events.attemptRecorded(path, r));
+            results.forEach(r -> events.attemptRecorded(path, claim.endpoint().repeaterId(), claim.endpoint().domain(), r));
             if (update != null && update.backedOff()) {
                 LOG.infof("repeater %d (%s): all %d attempts failed, backed off until %s",
                         claim.endpoint().repeaterId(), claim.endpoint().domain(), results.size(), update.nextAttemptAt());

@@ -54,7 +54,10 @@ public class RepeaterBatchRunner {
      */
     public Uni<Boolean> run(ReadyRepeater repeater, int granted) {
         AtomicInteger held = new AtomicInteger(granted);
-        return lock.runExclusive(repeater.id(), () -> claimSendRecord(repeater, held))
+        return lock.runExclusive(repeater.id(), () -> {
+                    events.lockAcquired(repeater.id());
+                    return claimSendRecord(repeater, held);
+                })
                 .map(done -> done.orElseGet(() -> {
                     events.lockSkipped(repeater.id());
                     return false;
