@@ -17,8 +17,9 @@ public class DispatchEvents implements DispatchListener {
 
     private final List<DispatchListener> listeners = new CopyOnWriteArrayList<>();
 
-    public DispatchEvents(DispatchMetrics metrics) {
+    public DispatchEvents(DispatchMetrics metrics, BacklogGauges backlog) {
         listeners.add(metrics);
+        listeners.add(backlog);
     }
 
     public void register(DispatchListener listener) {

@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Micrometer meters of the dispatch flow (Prometheus names: repeater_dispatch_*; README "Metrics").
@@ -40,7 +39,6 @@ public class DispatchMetrics implements DispatchListener {
     private final Counter backoffs;
     private final Counter lockAcquired;
     private final Counter lockContended;
-    private final AtomicInteger ready = new AtomicInteger();
 
     public DispatchMetrics(MeterRegistry registry, DeliverySlots slots, DispatchConfig config) {
         this.registry = registry;
@@ -75,12 +73,6 @@ public class DispatchMetrics implements DispatchListener {
                 .description("Repeater turns skipped because another batch (any replica) held the repeater's lock")
                 .register(registry);
         registry.gauge("repeater.dispatch.in.flight", slots, DeliverySlots::inFlight);
-        registry.gauge("repeater.dispatch.ready.repeaters", ready);
-    }
-
-    @Override
-    public void readyRefreshed(int readyRepeaters) {
-        ready.set(readyRepeaters);
     }
 
     @Override
