@@ -62,7 +62,7 @@ public class LegacyRecordDispatcher {
             return;
         }
         claims.dueLegacyRecords(clock.now(), config.processRepeatersDefault(), granted)
-                .onFailure().invoke(error -> LOG.warnf("legacy scan failed: %s", error.toString()))
+                .onFailure().invoke(error -> LOG.warnf("legacy scan failed error=%s", error.toString()))
                 .onFailure().recoverWithItem(List.of())
                 .subscribe().with(ids -> {
                     slots.giveBack(granted - ids.size());
@@ -81,7 +81,7 @@ public class LegacyRecordDispatcher {
     private Uni<Void> deliver(long recordId) {
         return claims.claimOne(recordId, clock.now(), config.claimLease())
                 .flatMap(claim -> claim.isEmpty() ? Uni.createFrom().voidItem() : sendAndRecord(claim.get()))
-                .onFailure().invoke(error -> LOG.warnf("legacy delivery of record %d failed: %s", recordId, error.toString()))
+                .onFailure().invoke(error -> LOG.warnf("legacy delivery failed record=%d error=%s", recordId, error.toString()))
                 .onFailure().recoverWithNull()
                 .eventually(() -> slots.release(1));
     }
