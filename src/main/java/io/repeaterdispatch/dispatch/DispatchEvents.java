@@ -2,6 +2,7 @@ package io.repeaterdispatch.dispatch;
 
 import io.repeaterdispatch.delivery.DeliveryResult;
 import io.repeaterdispatch.store.ReadyRepeater;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -58,6 +59,24 @@ public class DispatchEvents implements DispatchListener {
     @Override
     public void lockSkipped(long repeaterId) {
         each(l -> l.lockSkipped(repeaterId));
+    }
+
+    @Override
+    public void requestStarted(Path path) {
+        each(l -> l.requestStarted(path));
+    }
+
+    @Override
+    public void requestEnded(Path path) {
+        each(l -> l.requestEnded(path));
+    }
+
+    /** The request, reporting its start when subscribed and its end however it ends. */
+    public <T> Uni<T> aroundRequest(Path path, Uni<T> request) {
+        return Uni.createFrom().deferred(() -> {
+            requestStarted(path);
+            return request.onTermination().invoke(() -> requestEnded(path));
+        });
     }
 
     @Override

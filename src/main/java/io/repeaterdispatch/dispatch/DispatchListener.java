@@ -26,6 +26,14 @@ public interface DispatchListener {
     default void lockSkipped(long repeaterId) {
     }
 
+    /** A delivery request is being sent, on either path. */
+    default void requestStarted(Path path) {
+    }
+
+    /** A delivery request ended, however (answer, error, timeout, cancellation); its result may not be recorded yet. */
+    default void requestEnded(Path path) {
+    }
+
     /** A per-repeater batch was sent and recorded. */
     default void batchFinished(long repeaterId, List<DeliveryResult> results, boolean backedOff, long nanos) {
     }

@@ -2,6 +2,7 @@ package io.repeaterdispatch.dispatch;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.repeaterdispatch.config.DispatchConfig;
@@ -16,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Micrometer meters of the dispatch flow (Prometheus names: repeater_dispatch_*; README "Metrics").
@@ -39,10 +41,18 @@ public class DispatchMetrics implements DispatchListener {
     private final Counter backoffs;
     private final Counter lockAcquired;
     private final Counter lockContended;
+    private final Map<Path, AtomicInteger> inFlight = new EnumMap<>(Path.class);
 
-    public DispatchMetrics(MeterRegistry registry, DeliverySlots slots, DispatchConfig config) {
+    public DispatchMetrics(MeterRegistry registry, DispatchConfig config) {
         this.registry = registry;
         for (Path path : Path.values()) {
+            // Requests actually open, not delivery slots taken: slots are also held while a claim or a
+            // legacy scan is being made, which would count up to a whole scan's worth of phantom requests.
+            inFlight.put(path, new AtomicInteger());
+            Gauge.builder("repeater.dispatch.in.flight", inFlight.get(path), AtomicInteger::get)
+                    .description("Delivery requests in flight")
+                    .tag("path", tag(path))
+                    .register(registry);
             httpRequest.put(path, Timer.builder("repeater.dispatch.http.request")
                     .description("Latency of one delivery request (connect, send, answer), as the attempt recorded it")
                     .tag("path", tag(path))
@@ -72,7 +82,16 @@ public class DispatchMetrics implements DispatchListener {
         lockContended = Counter.builder("repeater.dispatch.lock.contended")
                 .description("Repeater turns skipped because another batch (any replica) held the repeater's lock")
                 .register(registry);
-        registry.gauge("repeater.dispatch.in.flight", slots, DeliverySlots::inFlight);
+    }
+
+    @Override
+    public void requestStarted(Path path) {
+        inFlight.get(path).incrementAndGet();
+    }
+
+    @Override
+    public void requestEnded(Path path) {
+        inFlight.get(path).decrementAndGet();
     }
 
     @Override

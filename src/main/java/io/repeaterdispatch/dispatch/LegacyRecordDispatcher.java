@@ -28,17 +28,19 @@ public class LegacyRecordDispatcher {
     private final HttpSender sender;
     private final OutcomeRecorder recorder;
     private final DeliverySlots slots;
+    private final DispatchEvents events;
     private final DispatchClock clock;
     private final DispatchConfig config;
     private final AtomicBoolean polling = new AtomicBoolean();
     private volatile boolean running;
 
     public LegacyRecordDispatcher(RecordClaims claims, HttpSender sender, OutcomeRecorder recorder, DeliverySlots slots,
-                                  DispatchClock clock, DispatchConfig config) {
+                                  DispatchEvents events, DispatchClock clock, DispatchConfig config) {
         this.claims = claims;
         this.sender = sender;
         this.recorder = recorder;
         this.slots = slots;
+        this.events = events;
         this.clock = clock;
         this.config = config;
     }
@@ -87,7 +89,7 @@ public class LegacyRecordDispatcher {
     }
 
     private Uni<Void> sendAndRecord(Claim claim) {
-        return sender.send(claim.endpoint(), claim.records().get(0))
+        return events.aroundRequest(DispatchListener.Path.LEGACY, sender.send(claim.endpoint(), claim.records().get(0)))
                 .flatMap(result -> recorder.record(claim, List.of(result), DispatchListener.Path.LEGACY))
                 .replaceWithVoid();
     }

@@ -114,7 +114,7 @@ public class RepeaterBatchRunner {
     private Uni<List<DeliveryResult>> sendAll(Claim claim, AtomicInteger slotsHeld) {
         List<Uni<DeliveryResult>> sends = new ArrayList<>(claim.records().size());
         for (ClaimedRecord record : claim.records()) {
-            sends.add(sender.send(claim.endpoint(), record).invoke(() -> {
+            sends.add(events.aroundRequest(DispatchListener.Path.REPEATER, sender.send(claim.endpoint(), record)).invoke(() -> {
                 slotsHeld.decrementAndGet();
                 slots.release(1);
             }));

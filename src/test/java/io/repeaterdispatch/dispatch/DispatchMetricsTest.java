@@ -3,11 +3,13 @@ package io.repeaterdispatch.dispatch;
 import io.quarkus.test.junit.QuarkusTest;
 import io.repeaterdispatch.testsupport.Await;
 import io.repeaterdispatch.testsupport.IntegrationTest;
+import io.repeaterdispatch.testsupport.TestReceiver.Reply;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,6 +74,20 @@ class DispatchMetricsTest extends IntegrationTest {
             assertTrue(after.contains("# TYPE " + type), "# TYPE " + type + " in:\n"
                     + String.join("\n", after.lines().filter(l -> l.startsWith("# TYPE repeater")).toList()));
         }
+    }
+
+    @Test
+    void inFlightCountsRequestsWhileTheyAreOpen() {
+        CompletableFuture<Reply> answer = new CompletableFuture<>();
+        receiver.answer("/hold", hit -> answer);
+        long repeater = createRepeater("metrics-hold", receiver.url("/hold"), 2);
+        enqueue(repeater, 2, "hold-");
+        Await.until("both requests open", () -> receiver.hits("/hold").size() == 2);
+        String inFlight = "repeater_dispatch_in_flight{path=\"repeater\"}";
+        assertTrue(value(scrape(), inFlight) >= 2, "the two held requests are in flight");
+        answer.complete(Reply.of(200));
+        Await.until("delivered", () -> records(repeater, SUCCEEDED) == 2);
+        Await.until("nothing left in flight", () -> value(scrape(), inFlight) == 0);
     }
 
     private static String scrape() {
