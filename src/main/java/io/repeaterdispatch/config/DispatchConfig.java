@@ -55,6 +55,8 @@ public interface DispatchConfig {
 
     Legacy legacy();
 
+    Metrics metrics();
+
     /** Repeater backoff after a batch in which every attempt failed: clamp(2 × since last failure, min, max). */
     interface RepeaterBackoff {
         @WithDefault("5m")
@@ -103,5 +105,15 @@ public interface DispatchConfig {
         /** Records the legacy path scans for per poll (the poll runs every dispatch tick). */
         @WithDefault("256")
         int maxPerPoll();
+    }
+
+    interface Metrics {
+        /** How often the backlog gauges (due records, ready and backed-off repeaters) are recounted. */
+        @WithDefault("15s")
+        Duration backlogRefresh();
+
+        /** Statement timeout of that count, so a slow database never makes counts pile up. */
+        @WithDefault("5s")
+        Duration backlogTimeout();
     }
 }

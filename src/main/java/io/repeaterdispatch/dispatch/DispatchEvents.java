@@ -2,6 +2,7 @@ package io.repeaterdispatch.dispatch;
 
 import io.repeaterdispatch.delivery.DeliveryResult;
 import io.repeaterdispatch.store.ReadyRepeater;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -17,8 +18,9 @@ public class DispatchEvents implements DispatchListener {
 
     private final List<DispatchListener> listeners = new CopyOnWriteArrayList<>();
 
-    public DispatchEvents(DispatchMetrics metrics) {
+    public DispatchEvents(DispatchMetrics metrics, BacklogGauges backlog) {
         listeners.add(metrics);
+        listeners.add(backlog);
     }
 
     public void register(DispatchListener listener) {
@@ -50,8 +52,31 @@ public class DispatchEvents implements DispatchListener {
     }
 
     @Override
+    public void lockAcquired(long repeaterId) {
+        each(l -> l.lockAcquired(repeaterId));
+    }
+
+    @Override
     public void lockSkipped(long repeaterId) {
         each(l -> l.lockSkipped(repeaterId));
+    }
+
+    @Override
+    public void requestStarted(Path path) {
+        each(l -> l.requestStarted(path));
+    }
+
+    @Override
+    public void requestEnded(Path path) {
+        each(l -> l.requestEnded(path));
+    }
+
+    /** The request, reporting its start when subscribed and its end however it ends. */
+    public <T> Uni<T> aroundRequest(Path path, Uni<T> request) {
+        return Uni.createFrom().deferred(() -> {
+            requestStarted(path);
+            return request.onTermination().invoke(() -> requestEnded(path));
+        });
     }
 
     @Override
@@ -60,7 +85,7 @@ public class DispatchEvents implements DispatchListener {
     }
 
     @Override
-    public void attemptRecorded(Path path, DeliveryResult result) {
-        each(l -> l.attemptRecorded(path, result));
+    public void attemptRecorded(Path path, long repeaterId, String domain, DeliveryResult result) {
+        each(l -> l.attemptRecorded(path, repeaterId, domain, result));
     }
 }

@@ -10,6 +10,7 @@ public interface DispatchListener {
 
     enum Path { REPEATER, LEGACY }
 
+    /** The loop's ready query found this many repeaters. */
     default void readyRefreshed(int readyRepeaters) {
     }
 
@@ -17,14 +18,27 @@ public interface DispatchListener {
     default void turnStarted(ReadyRepeater repeater, int slots) {
     }
 
+    /** A turn took the repeater's lock (it may still find nothing to claim). */
+    default void lockAcquired(long repeaterId) {
+    }
+
+    /** A turn found the repeater's lock held by another batch and skipped it. */
     default void lockSkipped(long repeaterId) {
+    }
+
+    /** A delivery request is being sent, on either path. */
+    default void requestStarted(Path path) {
+    }
+
+    /** A delivery request ended, however (answer, error, timeout, cancellation); its result may not be recorded yet. */
+    default void requestEnded(Path path) {
     }
 
     /** A per-repeater batch was sent and recorded. */
     default void batchFinished(long repeaterId, List<DeliveryResult> results, boolean backedOff, long nanos) {
     }
 
-    /** One attempt was recorded, on either path. */
-    default void attemptRecorded(Path path, DeliveryResult result) {
+    /** One attempt was recorded, on either path, for a repeater of {@code domain}. */
+    default void attemptRecorded(Path path, long repeaterId, String domain, DeliveryResult result) {
     }
 }

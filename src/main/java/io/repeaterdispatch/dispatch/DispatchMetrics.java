@@ -1,77 +1,139 @@
 package io.repeaterdispatch.dispatch;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.delivery.DeliveryResult;
 import io.repeaterdispatch.delivery.RecordState;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Micrometer meters of the dispatch loop (Prometheus names: repeater_dispatch_*). */
+/**
+ * Micrometer meters of the dispatch flow (Prometheus names: repeater_dispatch_*; README "Metrics").
+ *
+ * <p>Only the attempts counter is tagged by domain: domains are tenants, a bounded set, and an
+ * attempts series per domain, path and outcome (at most 8 per domain) is what tells one tenant's
+ * failing endpoints from another's. Histograms stay untagged (or by path only): their bucket series
+ * multiplied by tenants would be the largest part of a scrape.
+ */
 @ApplicationScoped
 public class DispatchMetrics implements DispatchListener {
 
-    private final Map<Path, Map<RecordState, Counter>> attempts = new EnumMap<>(Path.class);
-    private final Timer batchDuration;
-    private final Counter backoffs;
-    private final Counter lockSkipped;
-    private final AtomicInteger ready = new AtomicInteger();
+    private static final List<RecordState> OUTCOMES =
+            List.of(RecordState.SUCCEEDED, RecordState.EMPTY, RecordState.FAILED, RecordState.INVALID_PAYLOAD);
 
-    public DispatchMetrics(MeterRegistry registry, DeliverySlots slots) {
+    private final MeterRegistry registry;
+    private final Map<AttemptKey, Counter> attempts = new ConcurrentHashMap<>();
+    private final Map<Path, Timer> httpRequest = new EnumMap<>(Path.class);
+    private final Timer batchDuration;
+    private final DistributionSummary batchSize;
+    private final Counter backoffs;
+    private final Counter lockAcquired;
+    private final Counter lockContended;
+    private final Map<Path, AtomicInteger> inFlight = new EnumMap<>(Path.class);
+
+    public DispatchMetrics(MeterRegistry registry, DispatchConfig config) {
+        this.registry = registry;
         for (Path path : Path.values()) {
-            Map<RecordState, Counter> byOutcome = new EnumMap<>(RecordState.class);
-            for (RecordState outcome : List.of(RecordState.SUCCEEDED, RecordState.EMPTY, RecordState.FAILED, RecordState.INVALID_PAYLOAD)) {
-                byOutcome.put(outcome, Counter.builder("repeater.dispatch.attempts")
-                        .description("Delivery attempts by outcome and dispatch path")
-                        .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
-                        .tag("path", path.name().toLowerCase(Locale.ROOT))
-                        .register(registry));
-            }
-            attempts.put(path, byOutcome);
+            // Requests actually open, not delivery slots taken: slots are also held while a claim or a
+            // legacy scan is being made, which would count up to a whole scan's worth of phantom requests.
+            inFlight.put(path, new AtomicInteger());
+            Gauge.builder("repeater.dispatch.in.flight", inFlight.get(path), AtomicInteger::get)
+                    .description("Delivery requests in flight")
+                    .tag("path", tag(path))
+                    .register(registry);
+            httpRequest.put(path, Timer.builder("repeater.dispatch.http.request")
+                    .description("Latency of one delivery request (connect, send, answer), as the attempt recorded it")
+                    .tag("path", tag(path))
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofMinutes(5)) // the longest request timeout
+                    .register(registry));
         }
         batchDuration = Timer.builder("repeater.dispatch.batch.duration")
                 .description("Per-repeater batch: claim, parallel send and result write")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(5))
+                .register(registry);
+        batchSize = DistributionSummary.builder("repeater.dispatch.batch.size")
+                .description("Records sent per per-repeater batch")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(1.0)
+                .maximumExpectedValue((double) config.maxBatchSize())
                 .register(registry);
         backoffs = Counter.builder("repeater.dispatch.backoffs")
                 .description("Batches after which the repeater was backed off (every attempt failed)")
                 .register(registry);
-        lockSkipped = Counter.builder("repeater.dispatch.lock.skipped")
-                .description("Repeaters skipped because another batch held their lock")
+        lockAcquired = Counter.builder("repeater.dispatch.lock.acquired")
+                .description("Repeater turns that took the repeater's Redis lock")
                 .register(registry);
-        registry.gauge("repeater.dispatch.in.flight", slots, DeliverySlots::inFlight);
-        registry.gauge("repeater.dispatch.ready.repeaters", ready);
+        lockContended = Counter.builder("repeater.dispatch.lock.contended")
+                .description("Repeater turns skipped because another batch (any replica) held the repeater's lock")
+                .register(registry);
     }
 
     @Override
-    public void readyRefreshed(int readyRepeaters) {
-        ready.set(readyRepeaters);
+    public void requestStarted(Path path) {
+        inFlight.get(path).incrementAndGet();
+    }
+
+    @Override
+    public void requestEnded(Path path) {
+        inFlight.get(path).decrementAndGet();
+    }
+
+    @Override
+    public void lockAcquired(long repeaterId) {
+        lockAcquired.increment();
     }
 
     @Override
     public void lockSkipped(long repeaterId) {
-        lockSkipped.increment();
+        lockContended.increment();
     }
 
     @Override
     public void batchFinished(long repeaterId, List<DeliveryResult> results, boolean backedOff, long nanos) {
         batchDuration.record(nanos, TimeUnit.NANOSECONDS);
+        batchSize.record(results.size());
         if (backedOff) {
             backoffs.increment();
         }
     }
 
     @Override
-    public void attemptRecorded(Path path, DeliveryResult result) {
-        Counter counter = attempts.get(path).get(result.outcome());
-        if (counter != null) {
-            counter.increment();
+    public void attemptRecorded(Path path, long repeaterId, String domain, DeliveryResult result) {
+        httpRequest.get(path).record(result.durationMs(), TimeUnit.MILLISECONDS);
+        if (OUTCOMES.contains(result.outcome())) {
+            attempts.computeIfAbsent(new AttemptKey(path, domain, result.outcome()), this::attemptsCounter).increment();
         }
+    }
+
+    private Counter attemptsCounter(AttemptKey key) {
+        return Counter.builder("repeater.dispatch.attempts")
+                .description("Delivery attempts by outcome, domain and dispatch path")
+                .tag("outcome", key.outcome.name().toLowerCase(Locale.ROOT))
+                .tag("domain", key.domain)
+                .tag("path", tag(key.path))
+                .register(registry);
+    }
+
+    private static String tag(Path path) {
+        return path.name().toLowerCase(Locale.ROOT);
+    }
+
+    private record AttemptKey(Path path, String domain, RecordState outcome) {
     }
 }

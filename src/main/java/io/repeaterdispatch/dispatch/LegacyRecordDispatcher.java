@@ -28,17 +28,19 @@ public class LegacyRecordDispatcher {
     private final HttpSender sender;
     private final OutcomeRecorder recorder;
     private final DeliverySlots slots;
+    private final DispatchEvents events;
     private final DispatchClock clock;
     private final DispatchConfig config;
     private final AtomicBoolean polling = new AtomicBoolean();
     private volatile boolean running;
 
     public LegacyRecordDispatcher(RecordClaims claims, HttpSender sender, OutcomeRecorder recorder, DeliverySlots slots,
-                                  DispatchClock clock, DispatchConfig config) {
+                                  DispatchEvents events, DispatchClock clock, DispatchConfig config) {
         this.claims = claims;
         this.sender = sender;
         this.recorder = recorder;
         this.slots = slots;
+        this.events = events;
         this.clock = clock;
         this.config = config;
     }
@@ -62,7 +64,7 @@ public class LegacyRecordDispatcher {
             return;
         }
         claims.dueLegacyRecords(clock.now(), config.processRepeatersDefault(), granted)
-                .onFailure().invoke(error -> LOG.warnf("legacy scan failed: %s", error.toString()))
+                .onFailure().invoke(error -> LOG.warnf("legacy scan failed error=%s", error.toString()))
                 .onFailure().recoverWithItem(List.of())
                 .subscribe().with(ids -> {
                     slots.giveBack(granted - ids.size());
@@ -81,13 +83,13 @@ public class LegacyRecordDispatcher {
     private Uni<Void> deliver(long recordId) {
         return claims.claimOne(recordId, clock.now(), config.claimLease())
                 .flatMap(claim -> claim.isEmpty() ? Uni.createFrom().voidItem() : sendAndRecord(claim.get()))
-                .onFailure().invoke(error -> LOG.warnf("legacy delivery of record %d failed: %s", recordId, error.toString()))
+                .onFailure().invoke(error -> LOG.warnf("legacy delivery failed record=%d error=%s", recordId, error.toString()))
                 .onFailure().recoverWithNull()
                 .eventually(() -> slots.release(1));
     }
 
     private Uni<Void> sendAndRecord(Claim claim) {
-        return sender.send(claim.endpoint(), claim.records().get(0))
+        return events.aroundRequest(DispatchListener.Path.LEGACY, sender.send(claim.endpoint(), claim.records().get(0)))
                 .flatMap(result -> recorder.record(claim, List.of(result), DispatchListener.Path.LEGACY))
                 .replaceWithVoid();
     }

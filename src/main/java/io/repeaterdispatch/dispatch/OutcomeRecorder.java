@@ -1,6 +1,7 @@
 package io.repeaterdispatch.dispatch;
 
 import io.repeaterdispatch.delivery.DeliveryResult;
+import io.repeaterdispatch.delivery.RecordState;
 import io.repeaterdispatch.store.Claim;
 import io.repeaterdispatch.store.RecordResult;
 import io.repeaterdispatch.store.RepeaterUpdate;
@@ -51,17 +52,30 @@ public class OutcomeRecorder {
         }
         RepeaterUpdate update = path == DispatchListener.Path.REPEATER
                 ? backoffPolicy.after(claim.endpoint().repeaterId(), claim.lastAttemptAt(), results, now) : null;
+        long repeaterId = claim.endpoint().repeaterId();
+        String domain = claim.endpoint().domain();
         return writer.write(claim.token(), outcomes, update, now).map(written -> {
             if (written < results.size()) {
-                LOG.warnf("repeater %d: %d of %d results not written (lease taken over)",
-                        claim.endpoint().repeaterId(), results.size() - written, results.size());
+                LOG.warnf("results not written repeater=%d domain=%s unwritten=%d of=%d: lease taken over",
+                        repeaterId, domain, results.size() - written, results.size());
             }
-            results.forEach(r -> events.attemptRecorded(path, r));
+            results.forEach(r -> events.attemptRecorded(path, repeaterId, domain, r));
+            logCancelled(repeaterId, domain, outcomes);
             if (update != null && update.backedOff()) {
-                LOG.infof("repeater %d (%s): all %d attempts failed, backed off until %s",
-                        claim.endpoint().repeaterId(), claim.endpoint().domain(), results.size(), update.nextAttemptAt());
+                LOG.infof("backoff started repeater=%d domain=%s until=%s failed_attempts=%d",
+                        repeaterId, domain, update.nextAttemptAt(), results.size());
             }
             return update;
         });
+    }
+
+    /** Status only: the attempt's message may quote the endpoint's answer, which is not for logs. */
+    private void logCancelled(long repeaterId, String domain, List<RecordResult> outcomes) {
+        for (RecordResult outcome : outcomes) {
+            if (outcome.newState() == RecordState.CANCELLED) {
+                LOG.warnf("record cancelled after max attempts record=%d repeater=%d domain=%s http_status=%s",
+                        outcome.attempt().recordId(), repeaterId, domain, outcome.attempt().httpStatus());
+            }
+        }
     }
 }

@@ -20,6 +20,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One turn of one repeater: under its lock, claim its oldest due records (at most the slots
  * granted), send them all in parallel, record every outcome and the repeater's backoff in one
  * statement.
+ *
+ * <p>Log lines carry their ids as key=value pairs in the message (repeater=, domain=, record=), the
+ * convention of every dispatch log line, rather than in the MDC: JBoss MDC is thread-local, and a
+ * batch's steps run on whichever event loop the Redis, PostgreSQL and HTTP clients call back on,
+ * interleaved with other batches on the same thread, so MDC values would leak onto other batches'
+ * lines; Quarkus' Vert.x-context MDC only follows one duplicated context, which those clients'
+ * callbacks do not all keep. Key=value survives both the text and the JSON format.
  */
 @ApplicationScoped
 public class RepeaterBatchRunner {
@@ -54,13 +61,17 @@ public class RepeaterBatchRunner {
      */
     public Uni<Boolean> run(ReadyRepeater repeater, int granted) {
         AtomicInteger held = new AtomicInteger(granted);
-        return lock.runExclusive(repeater.id(), () -> claimSendRecord(repeater, held))
+        return lock.runExclusive(repeater.id(), () -> {
+                    events.lockAcquired(repeater.id());
+                    return claimSendRecord(repeater, held);
+                })
                 .map(done -> done.orElseGet(() -> {
+                    LOG.debugf("lock skipped repeater=%d domain=%s: another batch holds it", repeater.id(), repeater.domain());
                     events.lockSkipped(repeater.id());
                     return false;
                 }))
                 .onFailure().recoverWithItem(error -> {
-                    LOG.warnf("repeater %d (%s): batch aborted: %s", repeater.id(), repeater.domain(), error.toString());
+                    LOG.warnf("batch aborted repeater=%d domain=%s error=%s", repeater.id(), repeater.domain(), error.toString());
                     return false;
                 })
                 .eventually(() -> slots.release(held.getAndSet(0)));
@@ -80,16 +91,30 @@ public class RepeaterBatchRunner {
                     Claim claim = found.get();
                     return sendAll(claim, slotsHeld)
                             .flatMap(results -> recorder.record(claim, results, DispatchListener.Path.REPEATER)
-                                    .invoke(update -> events.batchFinished(repeater.id(), results, update.backedOff(), System.nanoTime() - started)))
+                                    .invoke(update -> finished(repeater, results, update.backedOff(), System.nanoTime() - started)))
                             .map(update -> !update.backedOff() && claim.more());
                 });
+    }
+
+    private void finished(ReadyRepeater repeater, List<DeliveryResult> results, boolean backedOff, long nanos) {
+        int succeeded = 0, failed = 0, invalid = 0;
+        for (DeliveryResult result : results) {
+            switch (result.outcome()) {
+                case SUCCEEDED, EMPTY -> succeeded++;
+                case INVALID_PAYLOAD -> invalid++;
+                default -> failed++;
+            }
+        }
+        LOG.infof("batch finished repeater=%d domain=%s records=%d succeeded=%d failed=%d invalid=%d backed_off=%s duration_ms=%d",
+                repeater.id(), repeater.domain(), results.size(), succeeded, failed, invalid, backedOff, nanos / 1_000_000);
+        events.batchFinished(repeater.id(), results, backedOff, nanos);
     }
 
     /** All records at once; each frees its slot as soon as its answer is in. */
     private Uni<List<DeliveryResult>> sendAll(Claim claim, AtomicInteger slotsHeld) {
         List<Uni<DeliveryResult>> sends = new ArrayList<>(claim.records().size());
         for (ClaimedRecord record : claim.records()) {
-            sends.add(sender.send(claim.endpoint(), record).invoke(() -> {
+            sends.add(events.aroundRequest(DispatchListener.Path.REPEATER, sender.send(claim.endpoint(), record)).invoke(() -> {
                 slotsHeld.decrementAndGet();
                 slots.release(1);
             }));

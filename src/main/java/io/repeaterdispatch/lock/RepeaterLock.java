@@ -52,10 +52,10 @@ public class RepeaterLock {
             long watchdog = vertx.setPeriodic(Math.max(1, ttlMs / 3), t -> extend(held).subscribe().with(
                     stillOurs -> {
                         if (!stillOurs) {
-                            LOG.warnf("repeater %d: lock lost while its batch was running", repeaterId);
+                            LOG.warnf("lock lost while its batch was running repeater=%d", repeaterId);
                         }
                     },
-                    error -> LOG.warnf("repeater %d: lock extension failed: %s", repeaterId, error.toString())));
+                    error -> LOG.warnf("lock extension failed repeater=%d error=%s", repeaterId, error.toString())));
             return Uni.createFrom().<T>deferred(work).map(Optional::ofNullable)
                     .eventually(() -> {
                         vertx.cancelTimer(watchdog);

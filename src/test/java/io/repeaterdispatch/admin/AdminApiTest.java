@@ -152,11 +152,13 @@ class AdminApiTest extends IntegrationTest {
                 .body("checks.name", hasItems("Redis connection health check", "Reactive PostgreSQL connections health check"));
         long repeater = createRepeater("acme", receiver.url("/ok"), 1);
         enqueue(repeater, 1, "p");
-        Await.until("delivered", () -> records(repeater, 4) == 1);
+        String attempts = "repeater_dispatch_attempts_total{domain=\"acme\",outcome=\"succeeded\",path=\"repeater\"}";
+        // the counter is counted just after the record's row is written: wait for the counter itself
+        Await.until("attempt counted", () -> RestAssured.get("/q/metrics").then().statusCode(200).extract().asString().contains(attempts));
         String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
-        for (String name : List.of("repeater_dispatch_attempts_total{outcome=\"succeeded\",path=\"repeater\"}",
-                "repeater_dispatch_batch_duration_seconds_count", "repeater_dispatch_backoffs_total",
-                "repeater_dispatch_lock_skipped_total", "repeater_dispatch_in_flight", "repeater_dispatch_ready_repeaters")) {
+        for (String name : List.of("repeater_dispatch_batch_duration_seconds_count", "repeater_dispatch_backoffs_total",
+                "repeater_dispatch_lock_acquired_total", "repeater_dispatch_lock_contended_total",
+                "repeater_dispatch_in_flight", "repeater_dispatch_ready_repeaters")) {
             assertTrue(metrics.contains(name), name + " exposed");
         }
     }

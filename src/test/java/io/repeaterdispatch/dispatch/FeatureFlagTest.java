@@ -32,7 +32,7 @@ class FeatureFlagTest extends IntegrationTest {
         final Set<Long> turns = ConcurrentHashMap.newKeySet();
 
         @Override
-        public void attemptRecorded(Path path, DeliveryResult result) {
+        public void attemptRecorded(Path path, long repeaterId, String domain, DeliveryResult result) {
             attempts.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
         }
 

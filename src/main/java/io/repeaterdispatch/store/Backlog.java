@@ -1,0 +1,11 @@
+package io.repeaterdispatch.store;
+
+/**
+ * The dispatch backlog at one moment.
+ *
+ * @param dueRecords         queued records whose next check has come (not leased), any repeater
+ * @param readyRepeaters     repeaters the per-repeater loop could take now (its ready query, capped)
+ * @param backedOffRepeaters active repeaters waiting out a backoff
+ */
+public record Backlog(long dueRecords, long readyRepeaters, long backedOffRepeaters) {
+}

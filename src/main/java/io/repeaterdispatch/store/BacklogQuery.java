@@ -1,0 +1,44 @@
+package io.repeaterdispatch.store;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Counts the backlog for the gauges in one statement, reading only partial indexes: due records
+ * from the queued-records index (finished records, the vast majority, are not in it), backed-off
+ * repeaters from the backoff index, ready repeaters through the loop's own ready query. So a count
+ * costs what the queue holds, never the size of the tables' history.
+ */
+@ApplicationScoped
+public class BacklogQuery {
+
+    /** $1 now, $2 default flag, $3 ready-query row cap. */
+    public static final String SQL = """
+            SELECT (SELECT count(*) FROM repeat_record WHERE state IN (1, 2) AND next_check <= $1) AS due_records,
+                   (SELECT count(*) FROM (%s) ready) AS ready_repeaters,
+                   (SELECT count(*) FROM repeater
+                     WHERE next_attempt_at > $1 AND NOT is_deleted AND NOT is_paused) AS backed_off_repeaters
+            """.formatted(ReadyRepeaterQuery.SQL);
+
+    private final Pool pool;
+
+    public BacklogQuery(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** @param timeout the statement is cancelled by PostgreSQL after this long */
+    public Uni<Backlog> count(Instant now, boolean processRepeatersDefault, int readyLimit, Duration timeout) {
+        return pool.withTransaction(conn -> conn.query("SET LOCAL statement_timeout = " + Math.max(1, timeout.toMillis())).execute()
+                        .flatMap(set -> conn.preparedQuery(SQL).execute(Tuple.of(Sql.ts(now), processRepeatersDefault, readyLimit))))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Backlog(row.getLong("due_records"), row.getLong("ready_repeaters"), row.getLong("backed_off_repeaters"));
+                });
+    }
+}

@@ -1,0 +1,132 @@
+package io.repeaterdispatch.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.junit.QuarkusTest;
+import io.repeaterdispatch.testsupport.IntegrationTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Walks every operation of the published OpenAPI document, whatever routes it holds, and calls each
+ * without a token: every /api route must refuse. The documentation, health and metrics routes stay
+ * open, and the document declares the bearer scheme every operation needs.
+ */
+@QuarkusTest
+class OpenApiRoutesTest extends IntegrationTest {
+
+    private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
+    /** Documented routes outside /api, open on purpose (none yet): anything else outside /api fails. */
+    private static final Set<String> OPEN_ROUTES = Set.of();
+    private static final Pattern PARAM = Pattern.compile("\\{([^}/]+)}");
+
+    private record Operation(String method, String path, JsonNode node, JsonNode pathItem) {
+        @Override
+        public String toString() {
+            return method.toUpperCase(Locale.ROOT) + " " + path;
+        }
+    }
+
+    @Test
+    void everyDocumentedApiRouteRefusesCallsWithoutAValidToken() throws Exception {
+        JsonNode document = openApi();
+        List<Operation> operations = operations(document);
+        List<String> names = operations.stream().map(Operation::toString).toList();
+        for (String known : List.of("POST /api/v1/repeaters", "GET /api/v1/repeaters/{id}", "POST /api/v1/repeaters/{id}/records",
+                "GET /api/v1/records/{id}", "PUT /api/v1/domains/{domain}/flags/process-repeaters")) {
+            assertTrue(names.contains(known), known + " is documented: " + names);
+        }
+        long repeatersBefore = count("SELECT count(*) FROM repeater");
+        for (Operation operation : operations) {
+            if (!operation.path.startsWith("/api/")) {
+                assertTrue(OPEN_ROUTES.contains(operation.path), operation + " is documented outside /api, where no token is asked");
+                continue;
+            }
+            String url = concrete(operation);
+            for (UnaryOperator<RequestSpecification> auth : List.<UnaryOperator<RequestSpecification>>of(
+                    s -> s, s -> s.auth().oauth2("not-a-token"))) {
+                Response response = auth.apply(RestAssured.given().redirects().follow(false)).request(operation.method, url);
+                assertEquals(401, response.statusCode(), operation + " as " + url + " answered " + response.statusCode());
+                assertEquals("Bearer", response.header("WWW-Authenticate"), operation + ": WWW-Authenticate");
+            }
+        }
+        assertEquals(repeatersBefore, count("SELECT count(*) FROM repeater"), "refused calls changed nothing");
+    }
+
+    @Test
+    void documentDeclaresTheBearerSchemeOnEveryApiOperation() throws Exception {
+        JsonNode document = openApi();
+        assertEquals("repeater-dispatch admin API", document.path("info").path("title").asText());
+        JsonNode schemes = document.path("components").path("securitySchemes");
+        for (Operation operation : operations(document)) {
+            JsonNode security = operation.node.has("security") ? operation.node.get("security") : document.path("security");
+            assertFalse(security.isEmpty(), operation + " requires a security scheme");
+            security.forEach(requirement -> requirement.fieldNames().forEachRemaining(name -> {
+                JsonNode scheme = schemes.path(name);
+                assertEquals("http", scheme.path("type").asText(), operation + " scheme " + name);
+                assertEquals("bearer", scheme.path("scheme").asText().toLowerCase(Locale.ROOT), operation + " scheme " + name);
+            }));
+        }
+    }
+
+    @Test
+    void documentationHealthAndMetricsNeedNoToken() {
+        for (String path : List.of("/q/health", "/q/health/live", "/q/health/ready", "/q/metrics", "/q/openapi", "/q/openapi?format=json")) {
+            RestAssured.get(path).then().statusCode(200);
+        }
+        RestAssured.get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger-ui"));
+        RestAssured.given().redirects().follow(true).get("/q/swagger-ui").then().statusCode(200);
+    }
+
+    private static JsonNode openApi() throws Exception {
+        return new ObjectMapper().readTree(RestAssured.get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+    }
+
+    private static List<Operation> operations(JsonNode document) {
+        List<Operation> operations = new ArrayList<>();
+        document.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(entry -> {
+            if (METHODS.contains(entry.getKey())) {
+                operations.add(new Operation(entry.getKey(), path.getKey(), entry.getValue(), path.getValue()));
+            }
+        }));
+        assertFalse(operations.isEmpty(), "the document has operations");
+        return operations;
+    }
+
+    /** The path with each parameter replaced by a plausible value of its kind. */
+    private static String concrete(Operation operation) {
+        Map<String, String> types = new java.util.HashMap<>();
+        for (JsonNode parameters : List.of(operation.pathItem.path("parameters"), operation.node.path("parameters"))) {
+            parameters.forEach(p -> {
+                if ("path".equals(p.path("in").asText())) {
+                    types.put(p.path("name").asText(), p.path("schema").path("type").asText());
+                }
+            });
+        }
+        Matcher matcher = PARAM.matcher(operation.path);
+        StringBuilder url = new StringBuilder();
+        while (matcher.find()) {
+            String name = matcher.group(1);
+            boolean numeric = Set.of("integer", "number").contains(types.get(name)) || name.equals("id") || name.endsWith("Id");
+            matcher.appendReplacement(url, numeric ? "1" : "example.org");
+        }
+        matcher.appendTail(url);
+        return url.toString();
+    }
+}
