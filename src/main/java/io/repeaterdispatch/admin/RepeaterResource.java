@@ -9,6 +9,7 @@ import io.repeaterdispatch.config.AdminConfig;
 import io.repeaterdispatch.delivery.RecordState;
 import io.repeaterdispatch.dispatch.DispatchClock;
 import io.repeaterdispatch.dispatch.DispatchScheduler;
+import io.repeaterdispatch.security.SecretCipher;
 import io.repeaterdispatch.store.HeadersColumn;
 import io.repeaterdispatch.store.RecordQueue;
 import io.smallrye.mutiny.Uni;
@@ -42,15 +43,17 @@ public class RepeaterResource {
     private final DispatchClock clock;
     private final AdminConfig admin;
     private final HeadersColumn headers;
+    private final SecretCipher cipher;
 
     public RepeaterResource(RepeaterValidator validator, RecordQueue queue, DispatchScheduler dispatch,
-                            DispatchClock clock, AdminConfig admin, HeadersColumn headers) {
+                            DispatchClock clock, AdminConfig admin, HeadersColumn headers, SecretCipher cipher) {
         this.validator = validator;
         this.queue = queue;
         this.dispatch = dispatch;
         this.clock = clock;
         this.admin = admin;
         this.headers = headers;
+        this.cipher = cipher;
     }
 
     @POST
@@ -67,11 +70,11 @@ public class RepeaterResource {
         CreateRepeaterRequest.Auth auth = request.auth();
         r.authType = auth == null || auth.type() == null ? "none" : auth.type();
         r.authUsername = "basic".equals(r.authType) ? auth.username() : null;
-        r.authSecret = switch (r.authType) {
+        r.authSecret = cipher.encrypt(switch (r.authType) {
             case "basic" -> auth.password();
             case "bearer" -> auth.token();
             default -> null;
-        };
+        });
         r.timeoutMs = request.timeoutMs() == null ? 30_000 : request.timeoutMs();
         r.batchSize = request.batchSize() == null ? 7 : request.batchSize();
         r.createdAt = clock.now();
