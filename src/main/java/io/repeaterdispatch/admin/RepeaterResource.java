@@ -58,7 +58,6 @@ public class RepeaterResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @WithTransaction
     public Uni<RestResponse<RepeaterView>> create(CreateRepeaterRequest request) {
         validator.check(request);
         RepeaterEntity r = new RepeaterEntity();
@@ -79,7 +78,10 @@ public class RepeaterResource {
         r.batchSize = request.batchSize() == null ? 7 : request.batchSize();
         r.createdAt = clock.now();
         r.updatedAt = r.createdAt;
-        return r.<RepeaterEntity>persist().map(saved -> RestResponse.status(RestResponse.Status.CREATED, view(saved, emptyCounts())));
+        // The URL policy resolves the host: done before the transaction, which holds a pooled connection.
+        return validator.checkDestination(r.url)
+                .chain(() -> Panache.withTransaction(r::<RepeaterEntity>persist))
+                .map(saved -> RestResponse.status(RestResponse.Status.CREATED, view(saved, emptyCounts())));
     }
 
     @GET
