@@ -1,6 +1,7 @@
 package io.repeaterdispatch.delivery;
 
 import io.netty.util.NetUtil;
+import io.quarkus.runtime.Startup;
 import io.repeaterdispatch.config.UrlPolicyConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
@@ -27,6 +28,7 @@ import java.util.Optional;
  * changes in between (rebinding) cannot redirect it. Names are resolved with Vert.x's asynchronous
  * resolver, never on a blocked event loop, and every address a name resolves to must pass.
  */
+@Startup // a malformed deny list stops the start instead of the first delivery
 @ApplicationScoped
 public class UrlPolicy {
 
