@@ -53,6 +53,11 @@ final class RepeaterPatch {
         return new RepeaterPatch(Set.copyOf(present), json.treeToValue(body, CreateRepeaterRequest.class));
     }
 
+    /** The new URL, if the patch sets one. */
+    java.util.Optional<String> url() {
+        return has("url") ? java.util.Optional.ofNullable(values.url()) : java.util.Optional.empty();
+    }
+
     boolean has(String field) {
         return fields.contains(field);
     }

@@ -3,6 +3,7 @@ package io.repeaterdispatch.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Parameters;
@@ -10,6 +11,7 @@ import io.repeaterdispatch.admin.entity.RepeatRecordEntity;
 import io.repeaterdispatch.admin.entity.RepeaterEntity;
 import io.repeaterdispatch.dispatch.DispatchClock;
 import io.repeaterdispatch.dispatch.DispatchScheduler;
+import io.repeaterdispatch.security.SecretCipher;
 import io.repeaterdispatch.store.HeadersColumn;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -43,9 +45,10 @@ public class RepeaterResource {
     private final DispatchClock clock;
     private final HeadersColumn headers;
     private final ObjectMapper json;
+    private final SecretCipher cipher;
 
     public RepeaterResource(RepeaterValidator validator, RepeaterViews views, AuditTrail audit, DispatchScheduler dispatch,
-                            DispatchClock clock, HeadersColumn headers, ObjectMapper json) {
+                            DispatchClock clock, HeadersColumn headers, ObjectMapper json, SecretCipher cipher) {
         this.validator = validator;
         this.views = views;
         this.audit = audit;
@@ -53,11 +56,12 @@ public class RepeaterResource {
         this.clock = clock;
         this.headers = headers;
         this.json = json;
+        this.cipher = cipher;
     }
 
+    /** The destination is checked (a DNS lookup) before the transaction, so no connection waits on DNS. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @WithTransaction
     public Uni<RestResponse<RepeaterView>> create(CreateRepeaterRequest request, @Context SecurityContext who) {
         validator.check(request);
         RepeaterEntity r = new RepeaterEntity();
@@ -71,9 +75,9 @@ public class RepeaterResource {
         r.batchSize = request.batchSize() == null ? 7 : request.batchSize();
         r.createdAt = clock.now();
         r.updatedAt = r.createdAt;
-        return r.<RepeaterEntity>persist()
-                .call(saved -> audit.record(who, "repeater.create", "repeater/" + saved.id, Map.of("after", views.bare(saved))))
-                .flatMap(saved -> views.load(saved.id))
+        return validator.checkDestination(r.url).chain(() -> Panache.withTransaction(() -> r.<RepeaterEntity>persist()
+                        .call(saved -> audit.record(who, "repeater.create", "repeater/" + saved.id, Map.of("after", views.bare(saved))))
+                        .flatMap(saved -> views.load(saved.id))))
                 .map(view -> RestResponse.status(RestResponse.Status.CREATED, view));
     }
 
@@ -130,11 +134,17 @@ public class RepeaterResource {
     @PATCH
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @WithTransaction
     public Uni<RepeaterView> update(@PathParam("id") String id, JsonNode body, @Context SecurityContext who)
             throws JsonProcessingException {
         long repeaterId = Ids.parse(id, "repeater");
         RepeaterPatch patch = RepeaterPatch.read(body, json);
+        // a new URL's destination is checked before the transaction (DNS), its syntax with the rest below
+        Uni<Void> destination = patch.url().filter(RepeaterValidator::looksLikeUrl).map(validator::checkDestination)
+                .orElseGet(Uni.createFrom()::voidItem);
+        return destination.chain(() -> Panache.withTransaction(() -> update(repeaterId, patch, who)));
+    }
+
+    private Uni<RepeaterView> update(long repeaterId, RepeaterPatch patch, SecurityContext who) {
         return live(repeaterId).flatMap(r -> {
             CreateRepeaterRequest next = patch.over(r, headers.read(r.headers));
             validator.check(next, patch.has("auth"));
@@ -224,13 +234,14 @@ public class RepeaterResource {
         r.consecutiveFailedBatches = 0;
     }
 
-    private static void setAuth(RepeaterEntity r, CreateRepeaterRequest.Auth auth) {
+    /** Secrets are stored encrypted (see SecretCipher); nothing reads them back but the sender. */
+    private void setAuth(RepeaterEntity r, CreateRepeaterRequest.Auth auth) {
         r.authType = auth == null || auth.type() == null ? "none" : auth.type();
         r.authUsername = "basic".equals(r.authType) ? auth.username() : null;
-        r.authSecret = switch (r.authType) {
+        r.authSecret = cipher.encrypt(switch (r.authType) {
             case "basic" -> auth.password();
             case "bearer" -> auth.token();
             default -> null;
-        };
+        });
     }
 }

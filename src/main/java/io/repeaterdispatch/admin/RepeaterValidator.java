@@ -2,6 +2,8 @@ package io.repeaterdispatch.admin;
 
 import io.repeaterdispatch.admin.ApiException.FieldError;
 import io.repeaterdispatch.config.DispatchConfig;
+import io.repeaterdispatch.delivery.UrlPolicy;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URI;
@@ -27,9 +29,25 @@ public class RepeaterValidator {
             "connection", "content-type", "authorization", "idempotency-key", "x-repeat-record-id", "x-payload-id");
 
     private final int maxBatchSize;
+    private final UrlPolicy urlPolicy;
 
-    public RepeaterValidator(DispatchConfig config) {
+    public RepeaterValidator(DispatchConfig config, UrlPolicy urlPolicy) {
         this.maxBatchSize = config.maxBatchSize();
+        this.urlPolicy = urlPolicy;
+    }
+
+    /**
+     * The outbound URL policy for a URL that passed {@link #check}: fails with a 400 naming
+     * {@code url} if the URL's host is, or resolves to, a denied address. Resolves asynchronously;
+     * call it before opening a transaction so no database connection waits on DNS.
+     */
+    public Uni<Void> checkDestination(String url) {
+        return urlPolicy.check(url).map(violation -> {
+            if (violation.isPresent()) {
+                throw ApiException.invalid(List.of(new FieldError("url", violation.get())));
+            }
+            return null;
+        });
     }
 
     public void check(CreateRepeaterRequest r) {
@@ -70,6 +88,13 @@ public class RepeaterValidator {
     /** Control characters (NUL among them) have no place in names, credentials or header values. */
     public static boolean hasControl(String value) {
         return value.chars().anyMatch(Character::isISOControl);
+    }
+
+    /** Whether a URL passes the syntax checks (so its destination is worth resolving). */
+    public static boolean looksLikeUrl(String url) {
+        List<FieldError> errors = new ArrayList<>();
+        checkUrl(url, errors);
+        return errors.isEmpty();
     }
 
     private static void checkUrl(String url, List<FieldError> errors) {

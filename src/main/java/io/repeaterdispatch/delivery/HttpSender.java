@@ -46,12 +46,14 @@ public class HttpSender {
     private final Vertx vertx;
     private final HttpClient client;
     private final DispatchClock clock;
+    private final UrlPolicy urlPolicy;
     private final int excerptBytes;
     private final long connectTimeoutMs;
 
-    public HttpSender(Vertx vertx, DispatchConfig config, DispatchClock clock) {
+    public HttpSender(Vertx vertx, DispatchConfig config, DispatchClock clock, UrlPolicy urlPolicy) {
         this.vertx = vertx;
         this.clock = clock;
+        this.urlPolicy = urlPolicy;
         this.excerptBytes = config.http().responseExcerptBytes();
         this.connectTimeoutMs = config.http().connectTimeout().toMillis();
         HttpClientOptions options = new HttpClientOptions()
@@ -85,7 +87,10 @@ public class HttpSender {
                         emitter.fail(new TimeoutException("no answer within " + endpoint.timeoutMs() + " ms"));
                     });
                     RequestOptions options = requestOptions(endpoint, record);
-                    client.request(options)
+                    // Connect to the address the policy checked; Host and SNI stay the URL's host.
+                    urlPolicy.server(options.getHost(), options.getPort())
+                            .compose(server -> timedOut.get() ? Future.failedFuture(new TimeoutException("timed out resolving"))
+                                    : client.request(options.setServer(server)))
                             .compose(req -> {
                                 request.set(req);
                                 return req.send(Buffer.buffer(record.payload()));
@@ -168,7 +173,8 @@ public class HttpSender {
         String kind = error instanceof TimeoutException ? "timeout"
                 : error instanceof ConnectException ? "connection refused"
                 : error.getClass().getSimpleName();
-        String message = printable(kind + (error.getMessage() == null ? "" : ": " + error.getMessage()));
+        String message = printable(error instanceof UrlPolicy.DeniedDestinationException ? error.getMessage()
+                : kind + (error.getMessage() == null ? "" : ": " + error.getMessage()));
         if (message.length() > excerptBytes) {
             message = message.substring(0, excerptBytes);
         }
