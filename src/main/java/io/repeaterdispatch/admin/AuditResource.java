@@ -1,5 +1,7 @@
 package io.repeaterdispatch.admin;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -15,6 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 
 /** The audit trail of mutating admin calls, newest first. */
+@Tag(name = "Audit", description = "Every mutating admin call")
 @Path("/api/v1/audit")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
@@ -30,6 +33,7 @@ public class AuditResource {
 
     @GET
     @WithSession
+    @Operation(summary = "List the audit trail", description = "Newest first, keyset-paginated; filters: actor (token name), action (e.g. repeater.update, records.requeue).")
     public Uni<Page<AuditView>> list(@QueryParam("actor") String actor, @QueryParam("action") String action,
                                      @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
         QueryParams params = new QueryParams();

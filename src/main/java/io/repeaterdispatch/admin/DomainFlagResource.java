@@ -1,5 +1,10 @@
 package io.repeaterdispatch.admin;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -23,6 +28,7 @@ import java.util.List;
  * A domain's process-repeaters flag: on = per-repeater loop, off = legacy per-record path. Safe to
  * flip at any moment: both paths claim records through the same leases.
  */
+@Tag(name = "Domains")
 @Path("/api/v1/domains/{domain}/flags/process-repeaters")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -47,6 +53,7 @@ public class DomainFlagResource {
 
     @GET
     @WithSession
+    @Operation(summary = "Read a domain's process-repeaters flag", description = "true: per-repeater loop; false: legacy per-record path; source says whether the configured default applies.")
     public Uni<FlagView> get(@PathParam("domain") String domain) {
         checkDomain(domain);
         return view(domain);
@@ -60,7 +67,10 @@ public class DomainFlagResource {
 
     @PUT
     @WithTransaction
-    public Uni<FlagView> put(@PathParam("domain") String domain, FlagRequest request, @Context SecurityContext who) {
+    @Operation(summary = "Set a domain's process-repeaters flag", description = "Safe at any moment: both paths claim records through the same leases.")
+    public Uni<FlagView> put(@PathParam("domain") String domain, 
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "legacy path", value = ApiExamples.SET_FLAG))) FlagRequest request, @Context SecurityContext who) {
         checkDomain(domain);
         if (request == null || request.enabled() == null) {
             throw ApiException.invalid(List.of(new ApiException.FieldError("enabled", "required; true or false")));

@@ -1,5 +1,7 @@
 package io.repeaterdispatch.admin;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Parameters;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Domains (tenants): every domain with a repeater or a flag, and a domain's records. */
+@Tag(name = "Domains", description = "Tenants: their dispatch flag and queued work")
 @Path("/api/v1/domains")
 @Produces(MediaType.APPLICATION_JSON)
 public class DomainResource {
@@ -42,6 +45,7 @@ public class DomainResource {
     /** In name order, keyset-paginated. Counts come from the queued-records index, not a table scan. */
     @GET
     @WithSession
+    @Operation(summary = "List domains", description = "Every domain with a repeater or a flag, in name order, keyset-paginated, with its effective flag, repeater count and queued records.")
     public Uni<Page<DomainView>> list(@QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
         QueryParams params = new QueryParams();
         int limit = params.limit(limitParam);
@@ -80,6 +84,7 @@ public class DomainResource {
     @GET
     @Path("{domain}/records")
     @WithSession
+    @Operation(summary = "List a domain's records", description = "Across its repeaters, newest first, keyset-paginated; filters: state, payloadId.")
     public Uni<Page<RecordViews.RecordSummary>> records(@PathParam("domain") String domain, @QueryParam("state") String state,
                                                         @QueryParam("payloadId") String payloadId,
                                                         @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {

@@ -1,5 +1,7 @@
 package io.repeaterdispatch.admin;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -24,6 +26,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.util.Map;
 
 /** One record: read it with its attempts, read its payload, requeue, resend or cancel it. */
+@Tag(name = "Records")
 @Path("/api/v1/records/{id}")
 @Produces(MediaType.APPLICATION_JSON)
 public class RecordResource {
@@ -40,6 +43,7 @@ public class RecordResource {
 
     @GET
     @WithSession
+    @Operation(summary = "Read a record", description = "With every attempt, oldest first.")
     public Uni<RecordViews.RecordView> get(@PathParam("id") String id) {
         long recordId = Ids.parse(id, "record");
         return find(recordId).flatMap(r -> AttemptEntity.<AttemptEntity>list("recordId = ?1 order by id", recordId)
@@ -51,6 +55,7 @@ public class RecordResource {
     @Path("payload")
     @Produces(MediaType.WILDCARD)
     @WithSession
+    @Operation(summary = "Read a record's payload", description = "Exactly as queued, with its content type.")
     public Uni<Response> payload(@PathParam("id") String id) {
         long recordId = Ids.parse(id, "record");
         return Panache.getSession().flatMap(s -> s
@@ -63,6 +68,7 @@ public class RecordResource {
     @POST
     @Path("requeue")
     @WithTransaction
+    @Operation(summary = "Requeue a record", description = "From cancelled or invalid_payload (fresh tries) or failed (due now); 409 otherwise or while it is being delivered.")
     public Uni<RecordViews.RecordView> requeue(@PathParam("id") String id, @Context SecurityContext who) {
         return apply(RecordTransition.REQUEUE, id, who);
     }
@@ -70,6 +76,7 @@ public class RecordResource {
     @POST
     @Path("resend")
     @WithTransaction
+    @Operation(summary = "Resend a record", description = "From succeeded or empty; 409 otherwise.")
     public Uni<RecordViews.RecordView> resend(@PathParam("id") String id, @Context SecurityContext who) {
         return apply(RecordTransition.RESEND, id, who);
     }
@@ -77,6 +84,7 @@ public class RecordResource {
     @POST
     @Path("cancel")
     @WithTransaction
+    @Operation(summary = "Cancel a record", description = "From pending or failed; 409 otherwise. Wins over an attempt in flight.")
     public Uni<RecordViews.RecordView> cancel(@PathParam("id") String id, @Context SecurityContext who) {
         return apply(RecordTransition.CANCEL, id, who);
     }

@@ -1,5 +1,10 @@
 package io.repeaterdispatch.admin;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -32,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A repeater's records: enqueue, list, and requeue / resend / cancel in bulk. */
+@Tag(name = "Records", description = "Queued payloads and their delivery attempts")
 @Path("/api/v1/repeaters/{id}/records")
 @Produces(MediaType.APPLICATION_JSON)
 public class RepeaterRecordsResource {
@@ -61,7 +67,10 @@ public class RepeaterRecordsResource {
     /** Body: a JSON array of {"payloadId": "...", "payload": <any JSON>}; all are queued or none. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<RestResponse<EnqueueResponse>> enqueue(@PathParam("id") String id, JsonNode body, @Context SecurityContext who) {
+    @Operation(summary = "Enqueue records", description = "A JSON array of {payloadId, payload}; all are queued or none (at most admin.max-enqueue-items per call, admin.max-payload-bytes per payload: 400 / 413).")
+    public Uni<RestResponse<EnqueueResponse>> enqueue(@PathParam("id") String id, 
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "two records", value = ApiExamples.ENQUEUE))) JsonNode body, @Context SecurityContext who) {
         long repeaterId = Ids.parse(id, "repeater");
         List<String> payloadIds = new ArrayList<>();
         List<String> payloads = new ArrayList<>();
@@ -76,6 +85,7 @@ public class RepeaterRecordsResource {
     /** Newest first, optionally only some states and one payload id; keyset-paginated. */
     @GET
     @WithSession
+    @Operation(summary = "List a repeater's records", description = "Newest first, keyset-paginated; filters: state (comma-separated names), payloadId.")
     public Uni<Page<RecordViews.RecordSummary>> list(@PathParam("id") String id, @QueryParam("state") String state,
                                                      @QueryParam("payloadId") String payloadId,
                                                      @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
@@ -98,7 +108,10 @@ public class RepeaterRecordsResource {
     @Path("requeue")
     @Consumes(MediaType.APPLICATION_JSON)
     @WithTransaction
-    public Uni<BulkResult> requeue(@PathParam("id") String id, BulkRecordFilter filter, @Context SecurityContext who) {
+    @Operation(summary = "Requeue a repeater's records", description = "Cancelled and invalid-payload records get a fresh set of tries; failed ones become due now. One statement; answers how many changed. 409 if the states asked for can never be requeued.")
+    public Uni<BulkResult> requeue(@PathParam("id") String id, 
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "rejected this month", value = ApiExamples.BULK_REQUEUE))) BulkRecordFilter filter, @Context SecurityContext who) {
         return bulk(RecordTransition.REQUEUE, id, filter, who);
     }
 
@@ -106,7 +119,10 @@ public class RepeaterRecordsResource {
     @Path("resend")
     @Consumes(MediaType.APPLICATION_JSON)
     @WithTransaction
-    public Uni<BulkResult> resend(@PathParam("id") String id, BulkRecordFilter filter, @Context SecurityContext who) {
+    @Operation(summary = "Resend a repeater's records", description = "Succeeded (and empty) records are sent again. One statement; answers how many changed.")
+    public Uni<BulkResult> resend(@PathParam("id") String id, 
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "one payload again", value = ApiExamples.BULK_RESEND))) BulkRecordFilter filter, @Context SecurityContext who) {
         return bulk(RecordTransition.RESEND, id, filter, who);
     }
 
@@ -114,7 +130,10 @@ public class RepeaterRecordsResource {
     @Path("cancel")
     @Consumes(MediaType.APPLICATION_JSON)
     @WithTransaction
-    public Uni<BulkResult> cancel(@PathParam("id") String id, BulkRecordFilter filter, @Context SecurityContext who) {
+    @Operation(summary = "Cancel a repeater's records", description = "Pending and failed records stop. One statement; answers how many changed.")
+    public Uni<BulkResult> cancel(@PathParam("id") String id, 
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "everything still queued", value = ApiExamples.BULK_CANCEL))) BulkRecordFilter filter, @Context SecurityContext who) {
         return bulk(RecordTransition.CANCEL, id, filter, who);
     }
 

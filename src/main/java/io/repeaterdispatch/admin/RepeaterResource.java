@@ -1,5 +1,10 @@
 package io.repeaterdispatch.admin;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,6 +39,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /** Repeaters: create, list, read (with backoff state and record counts), update, delete, pause, resume. */
+@Tag(name = "Repeaters", description = "Remote endpoints, one per domain and URL, with their backoff state")
 @Path("/api/v1/repeaters")
 @Produces(MediaType.APPLICATION_JSON)
 public class RepeaterResource {
@@ -62,7 +68,10 @@ public class RepeaterResource {
     /** The destination is checked (a DNS lookup) before the transaction, so no connection waits on DNS. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<RestResponse<RepeaterView>> create(CreateRepeaterRequest request, @Context SecurityContext who) {
+    @Operation(summary = "Create a repeater", description = "Secrets in auth are write-only: stored encrypted, never returned. The URL must pass the outbound URL policy.")
+    public Uni<RestResponse<RepeaterView>> create(
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "new repeater", value = ApiExamples.CREATE_REPEATER))) CreateRepeaterRequest request, @Context SecurityContext who) {
         validator.check(request);
         RepeaterEntity r = new RepeaterEntity();
         r.domain = request.domain();
@@ -87,6 +96,7 @@ public class RepeaterResource {
      */
     @GET
     @WithSession
+    @Operation(summary = "List repeaters", description = "Keyset-paginated in id order (limit 1-500, cursor from the previous page). Filters: domain, paused, backedOff, deleted (default false). Each item has its backoff state and queued-record counts.")
     public Uni<Page<RepeaterView>> list(@QueryParam("domain") String domain, @QueryParam("paused") String paused,
                                         @QueryParam("backedOff") String backedOff, @QueryParam("deleted") String deleted,
                                         @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
@@ -123,6 +133,7 @@ public class RepeaterResource {
     @GET
     @Path("{id}")
     @WithSession
+    @Operation(summary = "Read a repeater", description = "With backoff state and record counts by state.")
     public Uni<RepeaterView> get(@PathParam("id") String id) {
         return views.load(Ids.parse(id, "repeater"));
     }
@@ -134,7 +145,10 @@ public class RepeaterResource {
     @PATCH
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<RepeaterView> update(@PathParam("id") String id, JsonNode body, @Context SecurityContext who)
+    @Operation(summary = "Update a repeater", description = "Changes only the fields given (name, url, method, headers, auth, timeoutMs, batchSize); headers and auth are replaced whole. A new URL drops the backoff.")
+    public Uni<RepeaterView> update(@PathParam("id") String id, 
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "new URL and timeout", value = ApiExamples.UPDATE_REPEATER))) JsonNode body, @Context SecurityContext who)
             throws JsonProcessingException {
         long repeaterId = Ids.parse(id, "repeater");
         RepeaterPatch patch = RepeaterPatch.read(body, json);
@@ -176,6 +190,7 @@ public class RepeaterResource {
     @DELETE
     @Path("{id}")
     @WithTransaction
+    @Operation(summary = "Delete a repeater (soft)", description = "It is never dispatched again; its queued records are cancelled; everything stays readable.")
     public Uni<RepeaterView> delete(@PathParam("id") String id, @Context SecurityContext who) {
         long repeaterId = Ids.parse(id, "repeater");
         return live(repeaterId).flatMap(r -> {
@@ -193,6 +208,7 @@ public class RepeaterResource {
     @POST
     @Path("{id}/pause")
     @WithTransaction
+    @Operation(summary = "Pause a repeater", description = "Records keep queueing; nothing is sent until resumed. Clears the backoff.")
     public Uni<RepeaterView> pause(@PathParam("id") String id, @Context SecurityContext who) {
         return change(id, who, "repeater.pause", r -> {
             r.paused = true;
@@ -203,6 +219,7 @@ public class RepeaterResource {
     @POST
     @Path("{id}/resume")
     @WithTransaction
+    @Operation(summary = "Resume a repeater", description = "Dispatch picks it up at once.")
     public Uni<RepeaterView> resume(@PathParam("id") String id, @Context SecurityContext who) {
         return change(id, who, "repeater.resume", r -> r.paused = false).invoke(dispatch::nudge);
     }

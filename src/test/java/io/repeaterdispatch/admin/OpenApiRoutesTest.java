@@ -86,6 +86,23 @@ class OpenApiRoutesTest extends IntegrationTest {
     }
 
     @Test
+    void everyApiOperationIsDescribedAndEveryBodyHasAnExample() throws Exception {
+        List<Operation> operations = operations(openApi());
+        assertTrue(operations.size() >= 22, "all admin routes are documented: " + operations);
+        int withBody = 0;
+        for (Operation operation : operations) {
+            assertFalse(operation.node.path("summary").asText().isBlank(), operation + " has a summary");
+            assertFalse(operation.node.path("tags").isEmpty(), operation + " is tagged");
+            JsonNode body = operation.node.path("requestBody").path("content").path("application/json");
+            if (!body.isMissingNode()) {
+                assertFalse(body.path("examples").isEmpty(), operation + " shows an example body");
+                withBody++;
+            }
+        }
+        assertTrue(withBody >= 7, "create, update, enqueue, three bulk changes and the flag take a body: " + withBody);
+    }
+
+    @Test
     void documentationHealthAndMetricsNeedNoToken() {
         for (String path : List.of("/q/health", "/q/health/live", "/q/health/ready", "/q/metrics", "/q/openapi", "/q/openapi?format=json")) {
             RestAssured.get(path).then().statusCode(200);
