@@ -251,7 +251,10 @@ class AdminRoutesTest extends IntegrationTest {
                 .body("errors[0].field", equalTo("timeoutMs"));
         api().body("{\"timeoutMs\": \"soon\"}").patch("/api/v1/repeaters/" + id).then().statusCode(400).contentType(PROBLEM);
         api().body("{}").patch("/api/v1/repeaters/" + id).then().statusCode(400).contentType(PROBLEM);
+        api().body(Map.of("url", "http://169.254.169.254/latest/meta-data")).patch("/api/v1/repeaters/" + id)
+                .then().statusCode(400).contentType(PROBLEM).body("errors[0].field", equalTo("url"));
         assertEquals(5000, repeater(id).getInteger("timeout_ms"), "refused updates wrote nothing");
+        assertEquals(receiver.url("/new"), repeater(id).getString("url"));
 
         String audit = api().get("/api/v1/audit?action=repeater.update").then().statusCode(200)
                 .body("items.size()", equalTo(3))

@@ -75,6 +75,9 @@ class DispatchLogTest extends IntegrationTest {
         receiver.answer("/ok", hit -> CompletableFuture.completedFuture(new Reply(200, Map.of(), ANSWER_MARK)));
         long ok = createRepeater(Map.of("domain", "log-co", "name", "ok", "url", receiver.url("/ok"),
                 "auth", Map.of("type", "bearer", "token", BEARER_SECRET), "headers", Map.of("X-Api-Key", HEADER_SECRET)));
+        // an update's new credentials stay out of the log as well
+        api().body(Map.of("auth", Map.of("type", "bearer", "token", BEARER_SECRET + "-v2"))).patch("/api/v1/repeaters/" + ok)
+                .then().statusCode(200);
         long down = createRepeater(Map.of("domain", "log-co", "name", "down", "url", receiver.url("/down"),
                 "auth", Map.of("type", "basic", "username", "svc", "password", BASIC_SECRET)));
         // The failing repeater's record is one attempt short of the maximum, so its failure cancels it.
@@ -92,7 +95,7 @@ class DispatchLogTest extends IntegrationTest {
         String cancelled = "record cancelled after max attempts record=" + downRecord + " repeater=" + down + " domain=log-co http_status=500";
         Await.until("dispatch lines logged", () -> logged(okBatch) && logged(downBatch) && logged(backoff) && logged(cancelled));
         assertTrue(receiver.hits("/ok").get(0).body().contains(PAYLOAD_MARK), "the payload was really sent");
-        assertTrue(receiver.hits("/ok").get(0).authorization().contains(BEARER_SECRET), "the secret was really used");
+        assertTrue(receiver.hits("/ok").get(0).authorization().endsWith(BEARER_SECRET + "-v2"), "the new secret was really used");
 
         String basicHeader = Base64.getEncoder().encodeToString(("svc:" + BASIC_SECRET).getBytes(StandardCharsets.UTF_8));
         for (String secret : List.of(BEARER_SECRET, BASIC_SECRET, basicHeader, HEADER_SECRET, PAYLOAD_MARK, ANSWER_MARK)) {
