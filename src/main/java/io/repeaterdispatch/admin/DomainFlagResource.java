@@ -7,7 +7,6 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.repeaterdispatch.admin.entity.DomainFlagEntity;
 import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.dispatch.DispatchScheduler;
@@ -66,7 +65,6 @@ public class DomainFlagResource {
     }
 
     @PUT
-    @WithTransaction
     @Operation(summary = "Set a domain's process-repeaters flag", description = "Safe at any moment: both paths claim records through the same leases.")
     public Uni<FlagView> put(@PathParam("domain") String domain, 
             @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -75,15 +73,15 @@ public class DomainFlagResource {
         if (request == null || request.enabled() == null) {
             throw ApiException.invalid(List.of(new ApiException.FieldError("enabled", "required; true or false")));
         }
-        return view(domain).call(before -> Panache.getSession().flatMap(session -> session.createNativeQuery("""
+        return Panache.withTransaction(() -> view(domain).call(before -> Panache.getSession().flatMap(session -> session.createNativeQuery("""
                                 INSERT INTO domain_flag (domain, process_repeaters, updated_at) VALUES (?1, ?2, now())
                                 ON CONFLICT (domain) DO UPDATE SET process_repeaters = excluded.process_repeaters, updated_at = now()
                                 """)
                         .setParameter(1, domain).setParameter(2, request.enabled()).executeUpdate())
                 .call(n -> audit.record(who, "domain.flag.set", "domain/" + domain,
                         AuditTrail.change(before, new FlagView(domain, request.enabled(), "domain")))))
-                .map(before -> new FlagView(domain, request.enabled(), "domain"))
-                .invoke(scheduler::nudge);
+                .map(before -> new FlagView(domain, request.enabled(), "domain")))
+                .invoke(scheduler::nudge); // after the commit, so the loop reads the new flag
     }
 
     private static void checkDomain(String domain) {

@@ -4,7 +4,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Parameters;
 import io.repeaterdispatch.admin.entity.AttemptEntity;
 import io.repeaterdispatch.admin.entity.RepeatRecordEntity;
@@ -67,7 +66,6 @@ public class RecordResource {
 
     @POST
     @Path("requeue")
-    @WithTransaction
     @Operation(summary = "Requeue a record", description = "From cancelled or invalid_payload (fresh tries) or failed (due now); 409 otherwise or while it is being delivered.")
     public Uni<RecordViews.RecordView> requeue(@PathParam("id") String id, @Context SecurityContext who) {
         return apply(RecordTransition.REQUEUE, id, who);
@@ -75,7 +73,6 @@ public class RecordResource {
 
     @POST
     @Path("resend")
-    @WithTransaction
     @Operation(summary = "Resend a record", description = "From succeeded or empty; 409 otherwise.")
     public Uni<RecordViews.RecordView> resend(@PathParam("id") String id, @Context SecurityContext who) {
         return apply(RecordTransition.RESEND, id, who);
@@ -83,15 +80,15 @@ public class RecordResource {
 
     @POST
     @Path("cancel")
-    @WithTransaction
     @Operation(summary = "Cancel a record", description = "From pending or failed; 409 otherwise. Wins over an attempt in flight.")
     public Uni<RecordViews.RecordView> cancel(@PathParam("id") String id, @Context SecurityContext who) {
         return apply(RecordTransition.CANCEL, id, who);
     }
 
+    /** Changes the record in one transaction; a record sent back to the queue wakes the loop after the commit. */
     private Uni<RecordViews.RecordView> apply(RecordTransition transition, String id, SecurityContext who) {
         long recordId = Ids.parse(id, "record");
-        return find(recordId).flatMap(before -> {
+        return Panache.withTransaction(() -> find(recordId).flatMap(before -> {
             String beforeState = RecordViews.stateName(before.state);
             return RepeatRecordEntity.update(transition.update("r.id = :id"),
                             Parameters.with("id", recordId).and("now", clock.now()))
@@ -99,17 +96,16 @@ public class RecordResource {
                         if (changed == 0) {
                             return Uni.createFrom().failure(conflict(transition, before));
                         }
-                        // the bulk-style update bypassed the session: drop its stale copy and read the row again
+                        // the update bypassed the session: drop its stale copy and read the row again
                         return Panache.getSession().invoke(Mutiny.Session::clear).flatMap(s -> find(recordId));
                     })
                     .call(after -> audit.record(who, "record." + transition.verb, "record/" + recordId,
                             AuditTrail.change(Map.of("state", beforeState), Map.of("state", RecordViews.stateName(after.state)))))
-                    .flatMap(after -> get(id))
-                    .invoke(view -> {
-                        if (transition.queues()) {
-                            dispatch.nudge();
-                        }
-                    });
+                    .flatMap(after -> get(id));
+        })).invoke(view -> {
+            if (transition.queues()) {
+                dispatch.nudge();
+            }
         });
     }
 

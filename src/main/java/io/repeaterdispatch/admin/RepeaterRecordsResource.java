@@ -7,7 +7,7 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Parameters;
 import io.repeaterdispatch.admin.entity.RepeatRecordEntity;
 import io.repeaterdispatch.admin.entity.RepeaterEntity;
@@ -107,7 +107,6 @@ public class RepeaterRecordsResource {
     @POST
     @Path("requeue")
     @Consumes(MediaType.APPLICATION_JSON)
-    @WithTransaction
     @Operation(summary = "Requeue a repeater's records", description = "Cancelled and invalid-payload records get a fresh set of tries; failed ones become due now. One statement; answers how many changed. 409 if the states asked for can never be requeued.")
     public Uni<BulkResult> requeue(@PathParam("id") String id, 
             @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -118,7 +117,6 @@ public class RepeaterRecordsResource {
     @POST
     @Path("resend")
     @Consumes(MediaType.APPLICATION_JSON)
-    @WithTransaction
     @Operation(summary = "Resend a repeater's records", description = "Succeeded (and empty) records are sent again. One statement; answers how many changed.")
     public Uni<BulkResult> resend(@PathParam("id") String id, 
             @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -129,7 +127,6 @@ public class RepeaterRecordsResource {
     @POST
     @Path("cancel")
     @Consumes(MediaType.APPLICATION_JSON)
-    @WithTransaction
     @Operation(summary = "Cancel a repeater's records", description = "Pending and failed records stop. One statement; answers how many changed.")
     public Uni<BulkResult> cancel(@PathParam("id") String id, 
             @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -174,7 +171,7 @@ public class RepeaterRecordsResource {
             where.append(" and r.registeredAt < :before");
             args.and("before", before);
         }
-        return RepeaterEntity.count("id", repeaterId)
+        Uni<Integer> changes = Panache.withTransaction(() -> RepeaterEntity.count("id", repeaterId)
                 .flatMap(exists -> exists == 0
                         ? Uni.createFrom().failure(ApiException.notFound("repeater", repeaterId))
                         : RepeatRecordEntity.update(transition.update(where.toString()), args))
@@ -183,10 +180,11 @@ public class RepeaterRecordsResource {
                     detail.put("filter", filter);
                     detail.put("changed", changed);
                     return audit.record(who, "records." + transition.verb, "repeater/" + repeaterId, detail);
-                })
+                }));
+        return changes
                 .invoke(changed -> {
                     if (changed > 0 && transition.queues()) {
-                        dispatch.nudge();
+                        dispatch.nudge(); // after the commit, so the loop sees the records
                     }
                 })
                 .map(changed -> new BulkResult(repeaterId, transition.verb, changed));

@@ -155,7 +155,8 @@ public class RepeaterResource {
         // a new URL's destination is checked before the transaction (DNS), its syntax with the rest below
         Uni<Void> destination = patch.url().filter(RepeaterValidator::looksLikeUrl).map(validator::checkDestination)
                 .orElseGet(Uni.createFrom()::voidItem);
-        return destination.chain(() -> Panache.withTransaction(() -> update(repeaterId, patch, who)));
+        return destination.chain(() -> Panache.withTransaction(() -> update(repeaterId, patch, who)))
+                .invoke(dispatch::nudge); // after the commit, so the loop sees the change
     }
 
     private Uni<RepeaterView> update(long repeaterId, RepeaterPatch patch, SecurityContext who) {
@@ -180,7 +181,7 @@ public class RepeaterResource {
             Map<String, Object> detail = new LinkedHashMap<>(AuditTrail.change(before, views.bare(r)));
             detail.put("fields", patch.fields);
             return audit.record(who, "repeater.update", "repeater/" + repeaterId, detail);
-        }).flatMap(done -> views.load(repeaterId)).invoke(dispatch::nudge);
+        }).flatMap(done -> views.load(repeaterId));
     }
 
     /**
@@ -218,10 +219,10 @@ public class RepeaterResource {
 
     @POST
     @Path("{id}/resume")
-    @WithTransaction
     @Operation(summary = "Resume a repeater", description = "Dispatch picks it up at once.")
     public Uni<RepeaterView> resume(@PathParam("id") String id, @Context SecurityContext who) {
-        return change(id, who, "repeater.resume", r -> r.paused = false).invoke(dispatch::nudge);
+        return Panache.withTransaction(() -> change(id, who, "repeater.resume", r -> r.paused = false))
+                .invoke(dispatch::nudge); // after the commit, so the loop sees the repeater
     }
 
     private Uni<RepeaterView> change(String id, SecurityContext who, String action, Consumer<RepeaterEntity> edit) {
