@@ -33,7 +33,11 @@ class AuthMatrixTest extends IntegrationTest {
         }
     }
 
-    private static List<Route> routes(long repeater, long doomed, long record) {
+    /** Every admin route, on a repeater with one record and a second repeater for the delete. */
+    private List<Route> routes() {
+        long repeater = createRepeater("acme", receiver.url("/ok"), 1);
+        long doomed = createRepeater("acme", receiver.url("/ok"), 1);
+        long record = enqueue(repeater, 1, "p").get(0);
         String r = "/api/v1/repeaters/" + repeater;
         String rec = "/api/v1/records/" + record;
         return List.of(
@@ -63,14 +67,12 @@ class AuthMatrixTest extends IntegrationTest {
 
     @Test
     void noTokenOrAWrongOneIsRefusedEverywhere() {
-        long repeater = createRepeater("acme", receiver.url("/ok"), 1);
-        long doomed = createRepeater("acme", receiver.url("/ok"), 1);
-        long record = enqueue(repeater, 1, "p").get(0);
+        List<Route> routes = routes();
         long auditBefore = count("SELECT count(*) FROM admin_audit");
         List<UnaryOperator<RequestSpecification>> wrong = List.of(s -> s, s -> s.auth().oauth2("wrong-token"),
                 s -> s.header("Authorization", "Basic dGVzdC10b2tlbg=="), s -> s.header("Authorization", "Bearer "),
                 s -> s.auth().oauth2(TOKEN + "x"), s -> s.auth().oauth2("sha256:" + "0".repeat(64)));
-        for (Route route : withUnknownRoute(routes(repeater, doomed, record))) {
+        for (Route route : withUnknownRoute(routes)) {
             for (UnaryOperator<RequestSpecification> auth : wrong) {
                 route.call(auth.apply(RestAssured.given())).then()
                         .statusCode(401).contentType(PROBLEM).header("WWW-Authenticate", "Bearer")
@@ -84,11 +86,9 @@ class AuthMatrixTest extends IntegrationTest {
 
     @Test
     void aReadTokenReadsEverythingAndChangesNothing() {
-        long repeater = createRepeater("acme", receiver.url("/ok"), 1);
-        long doomed = createRepeater("acme", receiver.url("/ok"), 1);
-        long record = enqueue(repeater, 1, "p").get(0);
+        List<Route> routes = routes();
         long auditBefore = count("SELECT count(*) FROM admin_audit");
-        for (Route route : routes(repeater, doomed, record)) {
+        for (Route route : routes) {
             Response response = route.call(RestAssured.given().auth().oauth2(READ_TOKEN));
             if (route.mutating()) {
                 response.then().statusCode(403).contentType(PROBLEM).body("status", equalTo(403));
@@ -105,12 +105,10 @@ class AuthMatrixTest extends IntegrationTest {
 
     @Test
     void anAdminTokenCallsEveryRouteAndEveryChangeIsAudited() {
-        long repeater = createRepeater("acme", receiver.url("/ok"), 1);
-        long doomed = createRepeater("acme", receiver.url("/ok"), 1);
-        long record = enqueue(repeater, 1, "p").get(0);
+        List<Route> routes = routes();
         long auditBefore = count("SELECT count(*) FROM admin_audit");
         int mutations = 0;
-        for (Route route : routes(repeater, doomed, record)) {
+        for (Route route : routes) {
             Response response = route.call(RestAssured.given().auth().oauth2(TOKEN));
             int status = response.statusCode();
             // single-record transitions depend on the record's state at that moment: 409 is an answer too
