@@ -41,6 +41,10 @@ public interface DispatchConfig {
     @WithDefault("6")
     int maxAttempts();
 
+    /** Listen for enqueue notifications from PostgreSQL, so every replica picks new records up at once. */
+    @WithDefault("true")
+    boolean listenForEnqueues();
+
     /** Safety cap on rows the ready query returns per refresh. */
     @WithDefault("10000")
     int readyQueryLimit();
