@@ -26,10 +26,15 @@ public class DeliverySlots {
 
     /** Takes up to {@code wanted} slots; returns how many were taken (possibly 0). */
     public int tryAcquireUpTo(int wanted) {
+        return tryAcquire(wanted, 1);
+    }
+
+    /** Takes up to {@code wanted} slots if at least {@code minimum} are free; returns how many were taken (possibly 0). */
+    public int tryAcquire(int wanted, int minimum) {
         while (true) {
             int available = free.get();
             int take = Math.min(available, wanted);
-            if (take <= 0) {
+            if (take <= 0 || take < Math.min(minimum, capacity)) {
                 return 0;
             }
             if (free.compareAndSet(available, available - take)) {

@@ -39,6 +39,22 @@ final class DomainRoundRobin {
         }
     }
 
+    /** The repeater {@link #next} would return, left in place (busy ones ahead of it are dropped); null when none. */
+    ReadyRepeater peek(LongPredicate busy) {
+        Iterator<Map.Entry<String, ArrayDeque<ReadyRepeater>>> domains = byDomain.entrySet().iterator();
+        while (domains.hasNext()) {
+            ArrayDeque<ReadyRepeater> repeaters = domains.next().getValue();
+            while (!repeaters.isEmpty() && busy.test(repeaters.peekFirst().id())) {
+                queued.remove(repeaters.pollFirst().id());
+            }
+            if (!repeaters.isEmpty()) {
+                return repeaters.peekFirst();
+            }
+            domains.remove();
+        }
+        return null;
+    }
+
     /** Next repeater in turn, skipping (and dropping) busy ones; null when none is left. */
     ReadyRepeater next(LongPredicate busy) {
         Iterator<Map.Entry<String, ArrayDeque<ReadyRepeater>>> domains = byDomain.entrySet().iterator();

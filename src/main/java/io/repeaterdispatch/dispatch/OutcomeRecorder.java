@@ -5,6 +5,8 @@ import io.repeaterdispatch.delivery.RecordState;
 import io.repeaterdispatch.store.Claim;
 import io.repeaterdispatch.store.RecordResult;
 import io.repeaterdispatch.store.RepeaterUpdate;
+import io.repeaterdispatch.store.BatchOutcome;
+import io.repeaterdispatch.store.ResultWriteGroups;
 import io.repeaterdispatch.store.ResultWriter;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,14 +27,16 @@ public class OutcomeRecorder {
     private static final Logger LOG = Logger.getLogger(OutcomeRecorder.class);
 
     private final ResultWriter writer;
+    private final ResultWriteGroups groups;
     private final RecordRetryPolicy retryPolicy;
     private final RepeaterBackoffPolicy backoffPolicy;
     private final DispatchEvents events;
     private final DispatchClock clock;
 
-    public OutcomeRecorder(ResultWriter writer, RecordRetryPolicy retryPolicy, RepeaterBackoffPolicy backoffPolicy,
+    public OutcomeRecorder(ResultWriter writer, ResultWriteGroups groups, RecordRetryPolicy retryPolicy, RepeaterBackoffPolicy backoffPolicy,
                            DispatchEvents events, DispatchClock clock) {
         this.writer = writer;
+        this.groups = groups;
         this.retryPolicy = retryPolicy;
         this.backoffPolicy = backoffPolicy;
         this.events = events;
@@ -54,7 +58,11 @@ public class OutcomeRecorder {
                 ? backoffPolicy.after(claim.endpoint().repeaterId(), claim.lastAttemptAt(), results, now) : null;
         long repeaterId = claim.endpoint().repeaterId();
         String domain = claim.endpoint().domain();
-        return writer.write(claim.token(), outcomes, update, now).map(written -> {
+        BatchOutcome batch = new BatchOutcome(claim.token(), outcomes, update);
+        // The per-repeater path shares statements with other repeaters' batches; the legacy path
+        // stays what it is, one write per record.
+        Uni<Integer> write = path == DispatchListener.Path.REPEATER ? groups.write(batch) : writer.write(batch, now);
+        return write.map(written -> {
             if (written < results.size()) {
                 LOG.warnf("results not written repeater=%d domain=%s unwritten=%d of=%d: lease taken over",
                         repeaterId, domain, results.size() - written, results.size());

@@ -6,6 +6,7 @@ import io.repeaterdispatch.store.ReadyRepeaterQuery;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
@@ -40,6 +41,8 @@ public class RepeaterDispatchLoop {
     private final AtomicInteger wip = new AtomicInteger();
     private final DomainRoundRobin rotation = new DomainRoundRobin();
     private final Set<Long> active = ConcurrentHashMap.newKeySet();
+    /** Active repeaters a refresh found ready: records may have arrived after their claim, so they go round again. */
+    private final Set<Long> readyWhileActive = ConcurrentHashMap.newKeySet();
     private final Queue<ReadyRepeater> returning = new ConcurrentLinkedQueue<>();
     private final AtomicReference<List<ReadyRepeater>> refreshed = new AtomicReference<>();
     private final AtomicBoolean refreshing = new AtomicBoolean();
@@ -99,23 +102,32 @@ public class RepeaterDispatchLoop {
         }
         List<ReadyRepeater> fresh = refreshed.getAndSet(null);
         if (fresh != null) {
-            rotation.replaceWith(fresh.stream().filter(r -> !active.contains(r.id())).toList());
+            List<ReadyRepeater> idle = new ArrayList<>(fresh.size());
+            for (ReadyRepeater r : fresh) {
+                if (active.contains(r.id())) {
+                    readyWhileActive.add(r.id());
+                } else {
+                    idle.add(r);
+                }
+            }
+            rotation.replaceWith(idle);
         }
         for (ReadyRepeater back; (back = returning.poll()) != null; ) {
             rotation.offer(back);
         }
         while (true) {
-            int granted = slots.tryAcquireUpTo(config.maxBatchSize());
-            if (granted == 0) {
-                return; // a freed slot drains again
-            }
-            ReadyRepeater next = rotation.next(active::contains);
+            ReadyRepeater next = rotation.peek(active::contains);
             if (next == null) {
-                slots.giveBack(granted);
                 break;
             }
-            int use = Math.min(granted, Math.min(next.batchSize(), config.maxBatchSize()));
-            slots.giveBack(granted - use);
+            int batch = Math.min(next.batchSize(), config.maxBatchSize());
+            // While requests are in flight slots come back one by one: wait for a whole batch rather
+            // than start a turn with one or two, which costs the same lock, claim and write as a full one.
+            int use = slots.tryAcquire(batch, slots.inFlight() == 0 ? 1 : batch);
+            if (use == 0) {
+                return; // a freed slot drains again
+            }
+            rotation.next(active::contains); // the one peeked at
             active.add(next.id());
             events.turnStarted(next, use);
             runner.run(next, use).subscribe().with(more -> finished(next, more));
@@ -141,8 +153,9 @@ public class RepeaterDispatchLoop {
     }
 
     private void finished(ReadyRepeater repeater, boolean mayHaveMore) {
+        boolean seenReady = readyWhileActive.remove(repeater.id());
         active.remove(repeater.id());
-        if (mayHaveMore) {
+        if (mayHaveMore || seenReady) {
             returning.add(repeater);
         }
         drain();

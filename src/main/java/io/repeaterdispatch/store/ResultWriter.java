@@ -7,44 +7,52 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Writes a whole batch's outcome in ONE statement: the records' new states, their attempts, and
- * the repeater's backoff state. Record updates are fenced by the claim token, and attempts are
- * only inserted for records the update matched, so a sender whose lease was taken over cannot
- * overwrite newer work.
+ * Writes batches' outcomes in ONE statement: the records' new states, their attempts, and the
+ * repeaters' backoff state, for one batch or several at once (see {@link ResultWriteGroups}).
+ * Record updates are fenced by each record's claim token, and attempts are only inserted for
+ * records the update matched, so a sender whose lease was taken over cannot overwrite newer work.
  */
 @ApplicationScoped
 public class ResultWriter {
 
     /**
-     * $1..$8 parallel arrays (record id, attempt state, new record state, http status, message,
-     * duration, attempted at, next check), $9 claim token, $10 now, $11 repeater id or NULL (legacy:
-     * no repeater update), $12 backed off, $13 next_attempt_at, $14 last_attempt_at.
+     * $1..$9 parallel arrays, one element per record (record id, attempt state, new record state,
+     * http status, message, duration, attempted at, next check, claim token); $10 now;
+     * $11..$14 parallel arrays, one element per repeater update (repeater id, backed off,
+     * next_attempt_at, last_attempt_at). Returns the ids of the records written.
      */
     static final String RECORD = """
             WITH res AS (
                 SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::smallint[], $4::int[], $5::text[],
-                                     $6::int[], $7::timestamptz[], $8::timestamptz[])
-                       AS t(record_id, attempt_state, record_state, http_status, message, duration_ms, attempted_at, next_check)
+                                     $6::int[], $7::timestamptz[], $8::timestamptz[], $9::uuid[])
+                       AS t(record_id, attempt_state, record_state, http_status, message, duration_ms, attempted_at,
+                            next_check, claim_token)
             ), rec AS (
                 UPDATE repeat_record q
                    SET state = res.record_state, next_check = res.next_check, attempt_count = q.attempt_count + 1,
                        claim_token = NULL, updated_at = $10
                   FROM res
-                 WHERE q.id = res.record_id AND q.claim_token = $9
+                 WHERE q.id = res.record_id AND q.claim_token = res.claim_token
                 RETURNING q.id
             ), rep AS (
-                UPDATE repeater
-                   SET next_attempt_at = $13, last_attempt_at = $14, updated_at = $10,
-                       consecutive_failed_batches = CASE WHEN $12 THEN consecutive_failed_batches + 1 ELSE 0 END
-                 WHERE id = $11
+                UPDATE repeater r
+                   SET next_attempt_at = u.next_attempt_at, last_attempt_at = u.last_attempt_at, updated_at = $10,
+                       consecutive_failed_batches = CASE WHEN u.backed_off THEN r.consecutive_failed_batches + 1 ELSE 0 END
+                  FROM unnest($11::bigint[], $12::bool[], $13::timestamptz[], $14::timestamptz[])
+                       AS u(repeater_id, backed_off, next_attempt_at, last_attempt_at)
+                 WHERE r.id = u.repeater_id
             )
             INSERT INTO repeat_record_attempt (record_id, state, http_status, message, duration_ms, created_at)
             SELECT res.record_id, res.attempt_state, res.http_status, res.message, res.duration_ms, res.attempted_at
               FROM res JOIN rec ON rec.id = res.record_id
+            RETURNING record_id
             """;
 
     private final Pool pool;
@@ -54,8 +62,13 @@ public class ResultWriter {
     }
 
     /** @return how many records were written (fewer than given if some leases were lost) */
-    public Uni<Integer> write(UUID claimToken, List<RecordResult> results, RepeaterUpdate repeater, Instant now) {
-        int n = results.size();
+    public Uni<Integer> write(BatchOutcome batch, Instant now) {
+        return write(List.of(batch), now).map(Set::size);
+    }
+
+    /** @return the ids of the records written (a record whose lease was lost is missing) */
+    public Uni<Set<Long>> write(List<BatchOutcome> batches, Instant now) {
+        int n = batches.stream().mapToInt(b -> b.results().size()).sum();
         Long[] ids = new Long[n];
         Short[] attemptStates = new Short[n];
         Short[] recordStates = new Short[n];
@@ -64,25 +77,47 @@ public class ResultWriter {
         Integer[] durations = new Integer[n];
         OffsetDateTime[] attemptedAt = new OffsetDateTime[n];
         OffsetDateTime[] nextChecks = new OffsetDateTime[n];
-        for (int i = 0; i < n; i++) {
-            RecordResult r = results.get(i);
-            ids[i] = r.attempt().recordId();
-            attemptStates[i] = r.attempt().outcome().code;
-            recordStates[i] = r.newState().code;
-            statuses[i] = r.attempt().httpStatus();
-            messages[i] = r.attempt().message();
-            durations[i] = (int) Math.min(Integer.MAX_VALUE, r.attempt().durationMs());
-            attemptedAt[i] = Sql.ts(r.attempt().attemptedAt());
-            nextChecks[i] = Sql.ts(r.nextCheck());
+        UUID[] tokens = new UUID[n];
+        List<RepeaterUpdate> repeaters = new ArrayList<>();
+        int i = 0;
+        for (BatchOutcome batch : batches) {
+            if (batch.repeater() != null) {
+                repeaters.add(batch.repeater());
+            }
+            for (RecordResult r : batch.results()) {
+                ids[i] = r.attempt().recordId();
+                attemptStates[i] = r.attempt().outcome().code;
+                recordStates[i] = r.newState().code;
+                statuses[i] = r.attempt().httpStatus();
+                messages[i] = r.attempt().message();
+                durations[i] = (int) Math.min(Integer.MAX_VALUE, r.attempt().durationMs());
+                attemptedAt[i] = Sql.ts(r.attempt().attemptedAt());
+                nextChecks[i] = Sql.ts(r.nextCheck());
+                tokens[i] = batch.claimToken();
+                i++;
+            }
+        }
+        int m = repeaters.size();
+        Long[] repeaterIds = new Long[m];
+        Boolean[] backedOff = new Boolean[m];
+        OffsetDateTime[] nextAttemptAt = new OffsetDateTime[m];
+        OffsetDateTime[] lastAttemptAt = new OffsetDateTime[m];
+        for (int j = 0; j < m; j++) {
+            RepeaterUpdate u = repeaters.get(j);
+            repeaterIds[j] = u.repeaterId();
+            backedOff[j] = u.backedOff();
+            nextAttemptAt[j] = Sql.ts(u.nextAttemptAt());
+            lastAttemptAt[j] = Sql.ts(u.lastAttemptAt());
         }
         Tuple args = Tuple.tuple()
                 .addValue(ids).addValue(attemptStates).addValue(recordStates).addValue(statuses)
-                .addValue(messages).addValue(durations).addValue(attemptedAt).addValue(nextChecks)
-                .addUUID(claimToken).addValue(Sql.ts(now))
-                .addValue(repeater == null ? null : repeater.repeaterId())
-                .addValue(repeater != null && repeater.backedOff())
-                .addValue(repeater == null ? null : Sql.ts(repeater.nextAttemptAt()))
-                .addValue(repeater == null ? null : Sql.ts(repeater.lastAttemptAt()));
-        return pool.preparedQuery(RECORD).execute(args).map(rows -> rows.rowCount());
+                .addValue(messages).addValue(durations).addValue(attemptedAt).addValue(nextChecks).addValue(tokens)
+                .addValue(Sql.ts(now))
+                .addValue(repeaterIds).addValue(backedOff).addValue(nextAttemptAt).addValue(lastAttemptAt);
+        return pool.preparedQuery(RECORD).execute(args).map(rows -> {
+            Set<Long> written = new HashSet<>(rows.rowCount() * 2);
+            rows.forEach(row -> written.add(row.getLong(0)));
+            return written;
+        });
     }
 }

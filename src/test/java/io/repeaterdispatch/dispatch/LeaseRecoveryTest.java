@@ -59,7 +59,7 @@ class LeaseRecoveryTest extends IntegrationTest {
         Instant now = clock.now();
         List<RecordResult> stale = ids.stream().map(id -> new RecordResult(
                 new DeliveryResult(id, RecordState.FAILED, 500, "stale", now, 1, null), RecordState.FAILED, now.plusSeconds(60))).toList();
-        int written = writer.write(deadToken, stale, null, now).await().atMost(Duration.ofSeconds(10));
+        int written = writer.write(new io.repeaterdispatch.store.BatchOutcome(deadToken, stale, null), now).await().atMost(Duration.ofSeconds(10));
         assertEquals(0, written, "stale results are fenced off");
         assertEquals(3, records(repeater, 4), "records stay succeeded");
         assertEquals(3, count("SELECT count(*) FROM repeat_record_attempt a JOIN repeat_record r ON r.id = a.record_id WHERE r.repeater_id = $1", repeater),

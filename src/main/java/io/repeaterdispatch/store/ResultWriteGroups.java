@@ -1,0 +1,93 @@
+package io.repeaterdispatch.store;
+
+import io.repeaterdispatch.dispatch.DispatchClock;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Group commit for the per-repeater path: batches that finish while a result write is running
+ * wait for it and then go together in the next statement, so under load one statement (and one
+ * commit) records many repeaters' batches instead of one each. At most {@link #STATEMENTS}
+ * statements run at once. The wait is bounded: each repeater has at most one batch in flight, so
+ * the queue never holds more entries than there are repeaters being served.
+ */
+@ApplicationScoped
+public class ResultWriteGroups {
+
+    /** Statements at once: two keeps one filling while the other commits. */
+    static final int STATEMENTS = 2;
+    /** Records per statement, so one statement stays a few milliseconds long. */
+    static final int MAX_RECORDS = 2_000;
+
+    private record Pending(BatchOutcome batch, UniEmitter<? super Integer> done) {
+    }
+
+    private final ResultWriter writer;
+    private final DispatchClock clock;
+    private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger running = new AtomicInteger();
+
+    public ResultWriteGroups(ResultWriter writer, DispatchClock clock) {
+        this.writer = writer;
+        this.clock = clock;
+    }
+
+    /** @return how many of the batch's records were written (fewer if some leases were lost) */
+    public Uni<Integer> write(BatchOutcome batch) {
+        return Uni.createFrom().emitter(done -> {
+            pending.add(new Pending(batch, done));
+            pump();
+        });
+    }
+
+    private void pump() {
+        while (!pending.isEmpty()) {
+            int now = running.get();
+            if (now >= STATEMENTS) {
+                return; // a running statement pumps again when it ends
+            }
+            if (!running.compareAndSet(now, now + 1)) {
+                continue;
+            }
+            List<Pending> group = new ArrayList<>();
+            int records = 0;
+            for (Pending next; records < MAX_RECORDS && (next = pending.poll()) != null; ) {
+                group.add(next);
+                records += next.batch().results().size();
+            }
+            if (group.isEmpty()) {
+                running.decrementAndGet();
+                continue;
+            }
+            writer.write(group.stream().map(Pending::batch).toList(), clock.now()).subscribe().with(
+                    written -> {
+                        running.decrementAndGet();
+                        group.forEach(p -> p.done().complete(count(p.batch(), written)));
+                        pump();
+                    },
+                    error -> {
+                        running.decrementAndGet();
+                        group.forEach(p -> p.done().fail(error));
+                        pump();
+                    });
+        }
+    }
+
+    private static int count(BatchOutcome batch, Set<Long> written) {
+        int n = 0;
+        for (RecordResult r : batch.results()) {
+            if (written.contains(r.attempt().recordId())) {
+                n++;
+            }
+        }
+        return n;
+    }
+}
