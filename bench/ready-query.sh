@@ -11,18 +11,20 @@
 #   bench/ready-query.sh --smoke    # (or SMOKE=1) tiny data, 5 runs each: the whole pipeline in seconds
 #
 # Knobs (environment): BENCH_REPEATERS, BENCH_DOMAINS, BENCH_RECORDS, BENCH_GROWTH (3),
-# BENCH_RUNS_SERVICE, BENCH_RUNS_SEED, BENCH_DB, BENCH_OUT (results file). PGHOST/PGPORT/PGUSER
-# as for psql (defaults 127.0.0.1, 5432, postgres).
+# BENCH_RUNS_SERVICE, BENCH_RUNS_SEED, BENCH_DB, BENCH_OUT (results file), BENCH_KEEP=1 (keep the
+# scratch database for a closer look; drop it yourself). BENCH_GROWTH=1 measures the 1x data only.
+# PGHOST/PGPORT/PGUSER as for psql (defaults 127.0.0.1, 5432, postgres).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 START=$(date +%s)
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 SMOKE=${SMOKE:-0}
 for arg in "$@"; do
   case $arg in
     --smoke) SMOKE=1 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $arg (try --smoke)" >&2; exit 2 ;;
   esac
 done
@@ -50,7 +52,11 @@ bin/services >/dev/null
 
 WORK=$(mktemp -d)
 cleanup() {
-  "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then
+    log "kept the database $DB (BENCH_KEEP=1): psql -h $PGHOST -U $PGUSER $DB; DROP DATABASE $DB when done"
+  else
+    "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -134,6 +140,13 @@ summary() { # plan text -> the plan's nodes with rows, and its execution time, f
     | grep -vE 'Hash Cond|Buckets' | sed -E 's/\(actual time=[^ ]+ /(/; s/^/    /'
 }
 
+probes() { # plan text -> loops over repeat_record_queued_idx, summed
+  sed -n 's/.*Scan using repeat_record_queued_idx .* loops=\([0-9]*\)).*/\1/p' | awk '{ n += $1 } END { print n + 0 }'
+}
+top_buffers() { # plan text -> the first (top node's) "Buffers:" figures
+  sed -n 's/^ *Buffers: \(.*\)/\1/p' | head -n 1
+}
+
 declare -A R   # results: R[<phase>.<key>]
 measure() { # phase
   local p=$1
@@ -171,6 +184,10 @@ measure() { # phase
 
   plan "$SERVICE_EXEC" > "$WORK/$p.service.plan"
   plan "$SEED_EXEC" > "$WORK/$p.seed.plan"
+  # What the work is: index probes of the queued-records index and buffers touched (the plan's top node).
+  R[$p.service_probes]=$(probes < "$WORK/$p.service.plan")
+  R[$p.service_buffers]=$(top_buffers < "$WORK/$p.service.plan")
+  R[$p.seed_buffers]=$(top_buffers < "$WORK/$p.seed.plan")
   echo "  $p, service ready query: p50 ${R[$p.service_p50]} ms, p95 ${R[$p.service_p95]} ms ($RUNS_SERVICE runs); plan:" >&2
   summary < "$WORK/$p.service.plan" >&2
   echo "  $p, seed first shape: p50 ${R[$p.seed_p50]} ms, p95 ${R[$p.seed_p95]} ms ($RUNS_SEED runs); plan:" >&2
@@ -202,11 +219,15 @@ Q -F ' | ' -c "SELECT r.id, count(*), count(*) FILTER (WHERE q.state IN (1, 2)),
 measure 1x
 
 # --- 3x ------------------------------------------------------------------------------------------
+PHASES=(1x)
+if [ "$GROWTH" -gt 1 ]; then
 GROWN=$(( RECORDS * GROWTH ))
+PHASES+=("${GROWTH}x")
 log "growing to $GROWN records (same generator: the queued fraction stays ~11 %, so queued records grow ${GROWTH}x too)"
 load_records $(( RECORDS + 1 )) "$GROWN" 0.58
 measure ${GROWTH}x
-G=${GROWTH}x
+fi
+G=${PHASES[-1]}
 
 # --- results -------------------------------------------------------------------------------------
 ELAPSED=$(( $(date +%s) - START ))
@@ -222,7 +243,7 @@ mkdir -p "$(dirname "$OUT")"
   echo
   [ "$SMOKE" = 1 ] && { echo "**Smoke run** (tiny data, a handful of runs): checks the pipeline, measures nothing."; echo; }
   echo "- Command: \`$COMMAND\` (commit $COMMIT, worktree $( [ -z "$(git status --porcelain -- src migrations bench/sql 2>/dev/null)" ] && echo clean || echo 'with local changes'))"
-  echo "- Machine: nproc $(nproc), $MEM RAM ($CPU), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- Machine: nproc $(nproc), $MEM RAM ($CPU), load average at the start $LOAD_AT_START, at the end $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine shows here)"
   echo "- PostgreSQL $PGVERSION, stock settings: $PGCONF"
   echo "- Wall time of the whole run: $(( ELAPSED / 60 )) min $(( ELAPSED % 60 )) s"
   echo
@@ -233,21 +254,24 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "| Data | Records | Queued | Service query p50 / p95 | Seed first shape p50 / p95 | Seed / service (p50) |"
   echo "|---|---:|---:|---:|---:|---:|"
-  for p in 1x "$G"; do
+  for p in "${PHASES[@]}"; do
     printf '| %s | %s | %s | **%s** / %s ms (%s runs) | **%s** / %s ms (%s runs) | %s× |\n' "$p" "${R[$p.records]}" "${R[$p.queued]}" \
       "${R[$p.service_p50]}" "${R[$p.service_p95]}" "$RUNS_SERVICE" "${R[$p.seed_p50]}" "${R[$p.seed_p95]}" "$RUNS_SEED" "${R[$p.ratio]}"
   done
   echo
-  printf 'Growth %s → %s: service query p50 ×%s, seed shape p50 ×%s.\n' 1x "$G" \
-    "$(awk -v a="${R[$G.service_p50]}" -v b="${R[1x.service_p50]}" 'BEGIN { printf "%.2f", a / b }')" \
-    "$(awk -v a="${R[$G.seed_p50]}" -v b="${R[1x.seed_p50]}" 'BEGIN { printf "%.2f", a / b }')"
-  echo
-  echo "| Data | Service min / max | Seed min / max | Rows returned: service / seed | Table + indexes | Queued index |"
-  echo "|---|---:|---:|---:|---|---:|"
-  for p in 1x "$G"; do
-    printf '| %s | %s / %s ms | %s / %s ms | %s repeaters / %s rows (%s repeaters) | %s | %s |\n' "$p" \
+  if [ "$G" != 1x ]; then
+    printf 'Growth %s → %s: service query p50 ×%s, seed shape p50 ×%s.\n' 1x "$G" \
+      "$(awk -v a="${R[$G.service_p50]}" -v b="${R[1x.service_p50]}" 'BEGIN { printf "%.2f", a / b }')" \
+      "$(awk -v a="${R[$G.seed_p50]}" -v b="${R[1x.seed_p50]}" 'BEGIN { printf "%.2f", a / b }')"
+    echo
+  fi
+  echo "| Data | Service min / max | Seed min / max | Rows returned: service / seed | Service work (one run) | Seed work (one run) | Table + indexes | Queued index |"
+  echo "|---|---:|---:|---:|---|---|---|---:|"
+  for p in "${PHASES[@]}"; do
+    printf '| %s | %s / %s ms | %s / %s ms | %s repeaters / %s rows (%s repeaters) | %s probes of the queued index; buffers %s | buffers %s | %s | %s |\n' "$p" \
       "${R[$p.service_min]}" "${R[$p.service_max]}" "${R[$p.seed_min]}" "${R[$p.seed_max]}" \
-      "${R[$p.ready]}" "${R[$p.seed_rows]}" "${R[$p.seed_repeaters]}" "${R[$p.table]}" "${R[$p.queued_idx]}"
+      "${R[$p.ready]}" "${R[$p.seed_rows]}" "${R[$p.seed_repeaters]}" "${R[$p.service_probes]}" "${R[$p.service_buffers]}" \
+      "${R[$p.seed_buffers]}" "${R[$p.table]}" "${R[$p.queued_idx]}"
   done
   echo
   echo "## Data"
@@ -261,8 +285,9 @@ mkdir -p "$(dirname "$OUT")"
   echo "- $(( N_FLAG_ON + N_FLAG_OFF )) domains have a \`process-repeaters\` flag, $N_FLAG_OFF of them off (their repeaters are"
   echo "  not the service query's); the others use the default, \`$FLAG_DEFAULT\`."
   echo "- 1x: ${R[1x.records]} records, ${R[1x.queued]} queued ($(awk -v a="${R[1x.queued]}" -v b="${R[1x.records]}" 'BEGIN { printf "%.1f", 100 * a / b }') %), ${R[1x.due]} of them due."
-  echo "  $G: ${R[$G.records]} records, ${R[$G.queued]} queued ($(awk -v a="${R[$G.queued]}" -v b="${R[$G.records]}" 'BEGIN { printf "%.1f", 100 * a / b }') %), ${R[$G.due]} due: the same generator"
-  echo "  run again on the next ids, so the queued fraction stays and the queued records grow ${GROWTH}x with the rest."
+  [ "$G" != 1x ] && {
+    echo "  $G: ${R[$G.records]} records, ${R[$G.queued]} queued ($(awk -v a="${R[$G.queued]}" -v b="${R[$G.records]}" 'BEGIN { printf "%.1f", 100 * a / b }') %), ${R[$G.due]} due: the same generator"
+    echo "  run again on the next ids, so the queued fraction stays and the queued records grow ${GROWTH}x with the rest."; }
   echo "- Records are skewed towards a few repeaters; the biggest at 1x (id, records, queued, state):"
   echo
   sed 's/^/    /' "$WORK/biggest"
@@ -285,7 +310,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "statement per call, which PostgreSQL plans with the actual values every time."
   echo
   echo "## Plans (\`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)\`, one run after the timed ones)"
-  for p in 1x "$G"; do
+  for p in "${PHASES[@]}"; do
     echo; echo "### $p, service query"; echo; echo '```'; cat "$WORK/$p.service.plan"; echo '```'
     echo; echo "### $p, seed first shape"; echo; echo '```'; cat "$WORK/$p.seed.plan"; echo '```'
   done
@@ -294,7 +319,7 @@ mkdir -p "$(dirname "$OUT")"
 echo >&2
 echo "| Data | Records | Queued | Service p50 / p95 (ms) | Seed shape p50 / p95 (ms) | Seed / service |"
 echo "|---|---:|---:|---:|---:|---:|"
-for p in 1x "$G"; do
+for p in "${PHASES[@]}"; do
   printf '| %s | %s | %s | %s / %s | %s / %s | %s× |\n' "$p" "${R[$p.records]}" "${R[$p.queued]}" \
     "${R[$p.service_p50]}" "${R[$p.service_p95]}" "${R[$p.seed_p50]}" "${R[$p.seed_p95]}" "${R[$p.ratio]}"
 done
