@@ -290,7 +290,7 @@ mkdir -p "$(dirname "$OUT")"
     echo "  run again on the next ids, so the queued fraction stays and the queued records grow ${GROWTH}x with the rest."; }
   echo "- Records are skewed towards a few repeaters; the biggest at 1x (id, records, queued, state):"
   echo
-  sed 's/^/    /' "$WORK/biggest"
+  echo '```'; cat "$WORK/biggest"; echo '```'
   echo
   echo "## The two statements"
   echo
