@@ -25,6 +25,8 @@
 //                           ?paths=1 adds per-path counts; ?prefix=p adds counts restricted to
 //                           payload ids starting with p (distinct, duplicates, last receipt).
 //   GET  /_receipts?prefix=p   {payloadId: first receipt time} for payload ids starting with p
+//   GET  /_wait?id=X&timeout=ms  answers {"t": first receipt time of payload id X} as soon as it
+//                           has arrived (at once if it already has), or {"t": null} after timeout
 //   GET  /_dead?paths=1        dead-port connections, requests per path with their timestamps
 //   POST /_behaviour        body {"<prefix>": "ok|empty|fail|invalid|throttle|hang|<status>"}:
 //                           overrides the behaviour of a first path segment ("/flaky": "fail")
@@ -55,6 +57,7 @@ function reset() {
 }
 reset();
 
+const waiters = new Map(); // payload id → [response waiting on /_wait]
 const overrides = new Map(); // first segment → behaviour
 const OK_BODY = Buffer.from('ok');
 const OK_HEADERS = { 'Content-Type': 'text/plain', 'Content-Length': '2' };
@@ -82,7 +85,13 @@ function handle(req, res) {
   stats.byPath.set(path, (stats.byPath.get(path) || 0) + 1);
   if (payloadId !== undefined) {
     if (stats.first.has(payloadId)) stats.dupes++;
-    else stats.first.set(payloadId, t);
+    else {
+      stats.first.set(payloadId, t);
+      if (waiters.size > 0 && waiters.has(payloadId)) {
+        for (const w of waiters.get(payloadId)) { clearTimeout(w.timer); json(w.res, { t }); }
+        waiters.delete(payloadId);
+      }
+    }
   }
   let status;
   const b = behaviourOf(kind);
@@ -152,6 +161,21 @@ function control(req, res, url) {
         const out = {};
         for (const [id, t] of stats.first) if (id.startsWith(prefix)) out[id] = t;
         return json(res, out);
+      }
+      case '/_wait': {
+        const id = u.searchParams.get('id');
+        if (stats.first.has(id)) return json(res, { t: stats.first.get(id) });
+        const w = { res };
+        w.timer = setTimeout(() => {
+          const list = waiters.get(id) || [];
+          const i = list.indexOf(w);
+          if (i >= 0) list.splice(i, 1);
+          if (list.length === 0) waiters.delete(id);
+          json(res, { t: null });
+        }, Number(u.searchParams.get('timeout') || 10000));
+        if (!waiters.has(id)) waiters.set(id, []);
+        waiters.get(id).push(w);
+        return;
       }
       case '/_dead': {
         const out = { connections: dead.connections, requests: dead.requests, firstAt: dead.firstAt, lastAt: dead.lastAt };
