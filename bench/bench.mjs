@@ -9,6 +9,7 @@
 import { execFile } from 'node:child_process';
 import http from 'node:http';
 import fs from 'node:fs';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 const E = process.env;
@@ -169,6 +170,55 @@ class Footprint {
   }
 }
 
+// ---- the service's own metrics (/q/metrics) ------------------------------------------------------
+async function metrics() {
+  const text = (await request(API, 'GET', '/q/metrics')).text || '';
+  const m = new Map();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('repeater_dispatch_') || line.includes('_bucket')) continue;
+    const sp = line.lastIndexOf(' ');
+    m.set(line.slice(0, sp), Number(line.slice(sp + 1)));
+  }
+  return m;
+}
+/** Differences of the service's dispatch metrics between two snapshots, as a few readable figures. */
+function metricsDelta(a, b) {
+  const d = (name, filter = () => true) => {
+    let sum = 0;
+    for (const [k, v] of b) if ((k === name || k.startsWith(name + '{')) && filter(k)) sum += v - (a.get(k) || 0);
+    return sum;
+  };
+  const mean = (name, f) => { const c = d(name + '_count', f); return c ? d(name + '_sum', f) / c : null; };
+  const onPath = p => k => k.includes(`path="${p}"`);
+  return {
+    batches: d('repeater_dispatch_batch_size_count'), meanBatchSize: round(mean('repeater_dispatch_batch_size'), 2),
+    meanBatchMs: round(mean('repeater_dispatch_batch_duration_seconds') * 1000, 1),
+    meanRequestMsRepeaterPath: round(mean('repeater_dispatch_http_request_seconds', onPath('repeater')) * 1000, 1),
+    meanRequestMsLegacyPath: round(mean('repeater_dispatch_http_request_seconds', onPath('legacy')) * 1000, 1),
+    locksAcquired: d('repeater_dispatch_lock_acquired_total'), locksContended: d('repeater_dispatch_lock_contended_total'),
+    backoffs: d('repeater_dispatch_backoffs_total'),
+  };
+}
+
+// ---- the ready query's plan mid-run ----------------------------------------------------------------
+/**
+ * EXPLAIN ANALYZE of the per-repeater loop's ready query as the service sends it (text taken from
+ * src/main/java/io/repeaterdispatch/store/ReadyRepeaterQuery.java, $1 now(), $2 true, $3 10000),
+ * run while a backlog is being worked off: how long one refresh takes then, and its scans.
+ */
+async function readyQueryPlan() {
+  try {
+    const src = fs.readFileSync(new URL('../src/main/java/io/repeaterdispatch/store/ReadyRepeaterQuery.java', import.meta.url), 'utf8');
+    const q = src.split('"""')[1].replace(/\$1\b/g, 'now()').replace(/\$2\b/g, 'true').replace(/\$3\b/g, '10000');
+    const plan = await sql(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) ${q}`);
+    const scans = [...new Set([...plan.matchAll(/(Seq Scan|Index Only Scan|Index Scan|Bitmap Heap Scan)(?: using (\S+))? on (\S+)/g)].map(m => `${m[1]}${m[2] ? ' ' + m[2] : ''} on ${m[3]}`))];
+    return { ms: round(Number(/Execution Time: ([\d.]+)/.exec(plan)?.[1]), 1), sharedHit: Number(/shared hit=(\d+)/.exec(plan)?.[1] || 0),
+      seqScanOnRecords: /Seq Scan on repeat_record/.test(plan), scans };
+  } catch (e) {
+    return { error: String(e.message || e).slice(0, 200) };
+  }
+}
+
 // ---- statistics ----------------------------------------------------------------------------------
 function percentile(sorted, p) {
   if (!sorted.length) return null;
@@ -192,11 +242,19 @@ async function createRepeaters(tag, count, domains, urlOf, { batchSize = size('B
   const ids = await sql(`INSERT INTO repeater (domain, name, url, batch_size, is_paused) VALUES ${values.join(',')} RETURNING id`);
   return ids.split('\n').map(Number);
 }
-/** `n` pending records due now, spread round-robin over the given repeaters; payload ids `${prefix}<g>`. */
+/**
+ * `n` pending records, due, spread round-robin over the given repeaters; payload ids `${prefix}<g>`.
+ * Record g is registered (and due) at now() − (n − 1 − g) ms, as if enqueued one per millisecond
+ * until now: a backlog that built up over time. BENCH_TIED_NEXT_CHECK=1 gives every record the
+ * same now() instead (one statement's timestamp, like a bulk requeue), which makes every claim of
+ * the per-repeater path sort all of a repeater's tied records (bench/README.md).
+ */
+const TIED = E.BENCH_TIED_NEXT_CHECK === '1';
 async function insertRecords(repeaterIds, n, prefix) {
   const t = now();
+  const at = TIED ? 'now()' : `now() - interval '1 millisecond' * (${n - 1} - g)`;
   await sql(`INSERT INTO repeat_record (domain, repeater_id, payload_id, payload, state, registered_at, next_check)
-    SELECT r.domain, r.id, '${prefix}' || g, '{"n":' || g || ',"pad":"${'x'.repeat(64)}"}', 1, now(), now()
+    SELECT r.domain, r.id, '${prefix}' || g, '{"n":' || g || ',"pad":"${'x'.repeat(64)}"}', 1, ${at}, ${at}
       FROM generate_series(0, ${n - 1}) g
       JOIN (SELECT id, domain, (row_number() OVER (ORDER BY id)) - 1 AS k FROM repeater WHERE id = ANY('{${repeaterIds.join(',')}}'::bigint[])) r
         ON r.k = g % ${repeaterIds.length}`);
@@ -278,8 +336,12 @@ async function throughput() {
     await insertRecords(ids, n, `s2-${name}-`);
     const fp = measure ? new Footprint() : null;
     if (fp) await fp.start();
+    const m0 = await metrics();
     const t0 = await unpause(ids);
-    const stats = await waitDistinct(n, size('S2_TIMEOUT_S') * 1000, `s2 ${name}`);
+    let probe = null;
+    const stats = await waitDistinct(n, size('S2_TIMEOUT_S') * 1000, `s2 ${name}`, s => {
+      if (measure && !probe && s.distinct >= n / 2) probe = readyQueryPlan();
+    });
     const done = await waitSucceeded(n, 60000);
     const end = await rcv(`/_stats?prefix=s2-${name}-`);
     const delivered = end.prefix.distinct;
@@ -293,6 +355,8 @@ async function throughput() {
       requests: end.total, duplicates: end.total - end.distinct, non2xx: end.total - (end.byStatus['200'] || 0),
     };
     if (fp) out.footprint = await fp.stop(delivered);
+    out.serviceMetrics = metricsDelta(m0, await metrics());
+    if (probe) out.readyQueryAtHalf = await probe;
     log(`s2 ${name}: ${JSON.stringify(out)}`);
     void stats;
     return out;
@@ -330,6 +394,7 @@ async function deadEndpoints() {
     await rcv('/_reset', 'POST');
     await insertRecords(healthy, HN, `${tag}-h-`);
     await insertRecords(dead, DR * DN, `${tag}-k-`);
+    const m0 = await metrics();
     const t0 = await unpause([...healthy, ...dead]);
     const end = t0 + WIN * 1000;
     let healthyDoneAt = null, healthyStats = null;
@@ -340,6 +405,7 @@ async function deadEndpoints() {
       await sleep(Math.min(1000, end - now()));
     }
     const deadStats = await rcv('/_dead?paths=1');
+    const serviceMetrics = metricsDelta(m0, await metrics());
     const finalStats = healthyStats || await rcv('/_stats');
     await sql(`UPDATE repeater SET is_paused = true WHERE id = ANY('{${[...healthy, ...dead].join(',')}}'::bigint[])`);
     let requests = 0, maxBatch = 0, maxBatches = 0, minGapS = null, perEndpoint = [];
@@ -373,6 +439,7 @@ async function deadEndpoints() {
       healthyDeliveriesPerS: healthyDoneAt ? round(HN / ((healthyDoneAt - t0) / 1000), 0) : round(finalStats.distinct / WIN, 0),
       healthyDuplicates: finalStats.total - finalStats.distinct,
       sampleEndpoint: perEndpoint.sort((a, b) => a.path.localeCompare(b.path))[0] || null,
+      serviceMetrics,
     };
     log(`s3 ${name}: ${JSON.stringify(out)}`);
     await retire([...healthy, ...dead]);
@@ -401,6 +468,7 @@ async function fairness() {
     await rcv('/_reset', 'POST');
     await insertRecords(big, BN, `${tag}-b-`);
     await sql(`UPDATE repeater SET is_paused = false WHERE id = ANY('{${small.join(',')}}'::bigint[])`);
+    const m0 = await metrics();
     const t0 = await unpause(big);
     let bigDelivered = 0, stopTrickle = false;
     const poller = setInterval(async () => {
@@ -425,6 +493,7 @@ async function fairness() {
     }
     await Promise.all(pending);
     const trickleS = (now() - start) / 1000;
+    const readyQueryAtTrickleEnd = await readyQueryPlan();
     const bigLeftAtTrickleEnd = BN - bigDelivered;
     log(`s4 ${name}: trickle ended after ${round(trickleS)} s, ${enqueued.size} enqueued, big backlog left ~${bigLeftAtTrickleEnd}`);
     let receipts = {};
@@ -442,11 +511,21 @@ async function fairness() {
       else lat.push(receipts[pid] - t);
     }
     const bigStats = await rcv(`/_stats?prefix=${tag}-b-`);
+    const serviceMetrics = metricsDelta(m0, await metrics());
+    // Where the small domains' time went, from the service's own clock: enqueue (registered_at) →
+    // first attempt started (its created_at) → attempt recorded (the record's updated_at).
+    const [toSend, toRecorded] = (await sql(`SELECT
+        coalesce(string_agg(round(extract(epoch FROM a.created_at - q.registered_at) * 1000)::text, ',' ORDER BY a.created_at - q.registered_at), ''),
+        coalesce(string_agg(round(extract(epoch FROM q.updated_at - q.registered_at) * 1000)::text, ',' ORDER BY q.updated_at - q.registered_at), '')
+      FROM repeat_record q JOIN LATERAL (SELECT min(created_at) AS created_at FROM repeat_record_attempt WHERE record_id = q.id) a ON true
+      WHERE q.repeater_id = ANY('{${small.join(',')}}'::bigint[]) AND q.state = 4`)).split('|').map(x => x ? x.split(',').map(Number) : []);
     const out = {
       path: perRepeater ? 'per-repeater' : 'legacy', trickleS: round(trickleS), enqueued: enqueued.size, enqueueErrors: errors,
       bigLeftAtTrickleEnd, bigDeliveredAtEnd: bigStats.prefix.distinct,
       bigDeliveriesPerS: round(bigStats.prefix.distinct / ((bigStats.prefix.lastFirstReceiptAt - t0) / 1000), 0),
       smallLatency: latencySummary(lat, undelivered), waitedForStragglersS: WAIT,
+      smallEnqueueToSendStart: latencySummary(toSend), smallEnqueueToRecorded: latencySummary(toRecorded),
+      serviceMetrics, readyQueryAtTrickleEnd,
     };
     log(`s4 ${name}: ${JSON.stringify(out)}`);
     await retire([...big, ...small]);
@@ -499,8 +578,11 @@ if (!scenarios[which]) {
   process.exit(2);
 }
 const t = now();
+const load0 = os.loadavg()[0];
 warmup().then(() => scenarios[which]()).then(r => {
   r.smoke = SMOKE;
+  r.tiedNextCheck = TIED;
+  r.loadAverage1m = { start: round(load0, 2), end: round(os.loadavg()[0], 2) };
   r.scenarioWallS = round((now() - t) / 1000, 1);
   process.stdout.write(JSON.stringify(r, null, 1) + '\n');
   process.exit(0);

@@ -2,9 +2,12 @@
 // Minimal closed-loop HTTP/1.1 load generator (raw sockets, keep-alive, no pipelining), to measure
 // bench/receiver.mjs on its own. Each connection sends one POST with X-Payload-Id /
 // X-Repeat-Record-Id headers and a small JSON body, waits for the answer, sends the next.
-//   node bench/loadgen.mjs [--url http://127.0.0.1:19101/ok/load] [--connections 64] [--seconds 10]
-// Prints one JSON line: requests, seconds, req/s, non-2xx.
+//   node bench/loadgen.mjs [--url http://127.0.0.1:19101/ok/load] [--connections 64] [--seconds 10] [--pid <receiver pid>]
+// Prints one JSON line: requests, seconds, req/s, non-2xx; with --pid also the receiver's CPU
+// seconds in the window and requests per receiver CPU second (its rate on one whole core, when
+// the machine's other load keeps it from getting one).
 import net from 'node:net';
+import fs from 'node:fs';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
   if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]]);
@@ -15,6 +18,11 @@ const CONNS = Number(args.connections || 64);
 const SECONDS = Number(args.seconds || 10);
 const WARMUP = Number(args.warmup || 1);
 const body = '{"hello":"world","n":1}';
+const PID = args.pid ? Number(args.pid) : null;
+const cpu = () => { // utime + stime of the receiver, seconds (CLK_TCK 100)
+  const f = fs.readFileSync(`/proc/${PID}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+};
 let seq = 0, done = 0, bad = 0, counting = false, stopping = false;
 
 function request() {
@@ -51,10 +59,13 @@ for (let i = 0; i < CONNS; i++) connection();
 setTimeout(() => {
   counting = true;
   const start = performance.now();
+  const cpu0 = PID ? cpu() : 0;
   setTimeout(() => {
     const secs = (performance.now() - start) / 1000;
     counting = false; stopping = true;
-    console.log(JSON.stringify({ connections: CONNS, requests: done, seconds: +secs.toFixed(2), reqPerSec: Math.round(done / secs), non2xx: bad }));
+    const out = { connections: CONNS, requests: done, seconds: +secs.toFixed(2), reqPerSec: Math.round(done / secs), non2xx: bad };
+    if (PID) { out.receiverCpuS = +(cpu() - cpu0).toFixed(2); out.reqPerReceiverCpuS = Math.round(done / out.receiverCpuS); }
+    console.log(JSON.stringify(out));
     setTimeout(() => process.exit(0), 200);
   }, SECONDS * 1000);
 }, WARMUP * 1000);

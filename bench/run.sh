@@ -130,8 +130,7 @@ if want R; then
   LOADGEN_RECEIVER_PID=$!
   wait_port "$LOADGEN_PORT"
   child node bench/loadgen.mjs --url "http://127.0.0.1:$LOADGEN_PORT/ok/load" --connections 64 --seconds "$([ $SMOKE = 1 ] && echo 2 || echo 10)" \
-    >"$OUT/receiver-alone.json"
-  awk '{print $14 + $15}' "/proc/$LOADGEN_RECEIVER_PID/stat" >"$OUT/receiver-alone.cputicks"
+    --pid "$LOADGEN_RECEIVER_PID" >"$OUT/receiver-alone.json"
   stop_pid "$LOADGEN_RECEIVER_PID"; LOADGEN_RECEIVER_PID=
   log "receiver alone: $(cat "$OUT/receiver-alone.json")"
 fi
