@@ -1,0 +1,593 @@
+#!/usr/bin/env node
+// Scenario driver for bench/run.sh (see bench/README.md). One scenario per call, against a service,
+// a receiver and a scratch database that run.sh has started:
+//   node bench/bench.mjs <throughput|dead|fairness|pickup> > result.json
+// Everything comes from the environment (run.sh sets it): BENCH_DB, BENCH_API, BENCH_RECEIVER,
+// BENCH_DEAD_PORT, BENCH_SERVICE_PID, BENCH_RECEIVER_PID, BENCH_SMOKE=1 for tiny sizes, and any
+// size override listed in SIZES below (e.g. BENCH_S2_RECORDS=20000). Progress goes to stderr, the
+// scenario's figures to stdout as one JSON object. Zero npm dependencies (psql for SQL).
+import { execFile } from 'node:child_process';
+import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+
+const E = process.env;
+const SMOKE = E.BENCH_SMOKE === '1';
+const DB = E.BENCH_DB;
+const API = E.BENCH_API;
+const RCV = E.BENCH_RECEIVER;
+const RCV_URL = new URL(RCV);
+const DEAD_PORT = Number(E.BENCH_DEAD_PORT);
+const SERVICE_PID = Number(E.BENCH_SERVICE_PID);
+const RECEIVER_PID = Number(E.BENCH_RECEIVER_PID);
+const TOKEN = E.BENCH_TOKEN || 'bench-token';
+const CLK_TCK = Number(E.BENCH_CLK_TCK || 100);
+
+// name: [full, smoke]; override any with BENCH_<NAME>
+const SIZES = {
+  S2_REPEATERS: [200, 20], S2_DOMAINS: [50, 5], S2_RECORDS: [100000, 3000], S2_WARMUP: [10000, 500], S2_TIMEOUT_S: [900, 60],
+  S3_HEALTHY_REPEATERS: [100, 10], S3_HEALTHY_RECORDS: [50000, 1000], S3_DEAD_REPEATERS: [20, 2], S3_DEAD_RECORDS_EACH: [1000, 50],
+  S3_DOMAINS: [25, 4], S3_WINDOW_S: [600, 12], S3_BACKOFF_MIN_S: [5, 5],
+  S4_BIG_REPEATERS: [20, 4], S4_BIG_RECORDS: [200000, 4000], S4_SMALL_DOMAINS: [100, 10], S4_TRICKLE_MS: [2000, 500],
+  S4_TRICKLE_S: [60, 5], S4_WAIT_S: [180, 30], S4_STOP_BELOW: [0.1, 0.1],
+  S5_RECORDS: [200, 20], S5_GAP_MS: [50, 20], WARMUP_CALLS: [100, 20],
+  BATCH_SIZE: [7, 7],
+};
+const size = name => Number(E['BENCH_' + name] ?? SIZES[name][SMOKE ? 1 : 0]);
+
+const now = () => performance.timeOrigin + performance.now();
+const sleep = ms => new Promise(r => setTimeout(r, Math.max(0, ms)));
+const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
+const round = (x, d = 1) => x === null || x === undefined || Number.isNaN(x) ? null : Math.round(x * 10 ** d) / 10 ** d;
+
+// ---- SQL (psql) --------------------------------------------------------------------------------
+let psqlCalls = 0;
+function sql(q) {
+  psqlCalls++;
+  return new Promise((resolve, reject) => execFile('psql',
+    ['-h', '127.0.0.1', '-U', 'postgres', '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', DB, '-c', q],
+    { maxBuffer: 256 << 20 }, (err, out, errOut) => err ? reject(new Error(`psql: ${errOut || err.message}\n${q}`)) : resolve(out.trim())));
+}
+const sqlNum = async q => Number((await sql(q)).split('\n').pop());
+
+// ---- HTTP --------------------------------------------------------------------------------------
+const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+function request(base, method, path, body, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? null : Buffer.from(JSON.stringify(body));
+    const req = http.request(base + path, {
+      method, agent, headers: { ...headers, ...(data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {}) },
+    }, res => {
+      const chunks = [];
+      res.on('data', c => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        let json = null;
+        try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+        resolve({ status: res.statusCode, json, text });
+      });
+    });
+    req.on('error', reject);
+    if (data) req.write(data);
+    req.end();
+  });
+}
+const api = (method, path, body) => request(API, method, path, body, { Authorization: `Bearer ${TOKEN}` });
+const rcv = async (path, method = 'GET') => (await request(RCV, method, path)).json;
+
+// ---- /proc sampling ------------------------------------------------------------------------------
+function procStat(pid) {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return { cpu: (Number(f[11]) + Number(f[12])) / CLK_TCK, start: Number(f[19]) };
+  } catch { return null; }
+}
+function rssMb(pid) {
+  try { return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024; } catch { return null; }
+}
+function postgresPids() {
+  const out = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      out.push({ pid: Number(d), scratch: cmd.includes(` ${DB} `) });
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+async function commits() {
+  return sqlNum(`SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()`);
+}
+// PostgreSQL flushes backend statistics lazily (up to ~10 s when idle): read until it stops growing
+// faster than the idle service's own background queries.
+async function settledCommits() {
+  let prev = await commits();
+  for (let i = 0; i < 15; i++) {
+    await sleep(1000);
+    const c = await commits();
+    if (c - prev <= 6) return c;
+    prev = c;
+  }
+  return prev;
+}
+
+/** Samples service RSS and CPU, receiver CPU and PostgreSQL CPU (scratch-db backends and all). */
+class Footprint {
+  async start() {
+    this.commits0 = await settledCommits();
+    this.psql0 = psqlCalls; // our own transactions on the scratch db from here on are not the service's
+    this.t0 = now();
+    this.service0 = procStat(SERVICE_PID)?.cpu;
+    this.receiver0 = procStat(RECEIVER_PID)?.cpu;
+    this.peakRss = rssMb(SERVICE_PID);
+    this.rssStart = this.peakRss;
+    this.pg = new Map(); // pid → {base, last, scratch}
+    this.samplePg(true);
+    this.timer = setInterval(() => {
+      const r = rssMb(SERVICE_PID);
+      if (r !== null && r > this.peakRss) this.peakRss = r;
+    }, 250);
+    this.pgTimer = setInterval(() => this.samplePg(), 500);
+  }
+  samplePg(first = false) {
+    for (const { pid, scratch } of postgresPids()) {
+      const s = procStat(pid);
+      if (!s) continue;
+      let e = this.pg.get(pid);
+      // a process first seen after the first sample started during the window: all its CPU counts
+      if (!e) this.pg.set(pid, e = { base: first ? s.cpu : 0, last: s.cpu, scratch });
+      e.last = s.cpu;
+      e.scratch = e.scratch || scratch;
+    }
+  }
+  async stop(delivered) {
+    clearInterval(this.timer);
+    clearInterval(this.pgTimer);
+    this.samplePg();
+    const wall = (now() - this.t0) / 1000;
+    const service = procStat(SERVICE_PID)?.cpu - this.service0;
+    const receiver = procStat(RECEIVER_PID)?.cpu - this.receiver0;
+    let pgScratch = 0, pgAll = 0;
+    for (const e of this.pg.values()) {
+      pgAll += e.last - e.base;
+      if (e.scratch) pgScratch += e.last - e.base;
+    }
+    const c = await settledCommits();
+    // every psql call since the start snapshot is one transaction of ours, except the last read
+    // (its own commit is not in the value it reads) and plus the start snapshot's read
+    const serviceCommits = c - this.commits0 - (psqlCalls - this.psql0);
+    return {
+      wallS: round(wall, 1), serviceRssStartMb: round(this.rssStart, 0), servicePeakRssMb: round(this.peakRss, 0),
+      serviceCpuS: round(service, 1), receiverCpuS: round(receiver, 1), pgScratchBackendsCpuS: round(pgScratch, 1),
+      pgAllProcessesCpuS: round(pgAll, 1), serviceCpuPerKRecordsS: round(service / delivered * 1000, 3),
+      pgTransactions: serviceCommits, pgTransactionsPerRecord: round(serviceCommits / delivered, 2),
+    };
+  }
+}
+
+// ---- the service's own metrics (/q/metrics) ------------------------------------------------------
+async function metrics() {
+  const text = (await request(API, 'GET', '/q/metrics')).text || '';
+  const m = new Map();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('repeater_dispatch_') || line.includes('_bucket')) continue;
+    const sp = line.lastIndexOf(' ');
+    m.set(line.slice(0, sp), Number(line.slice(sp + 1)));
+  }
+  return m;
+}
+/** Differences of the service's dispatch metrics between two snapshots, as a few readable figures. */
+function metricsDelta(a, b) {
+  const d = (name, filter = () => true) => {
+    let sum = 0;
+    for (const [k, v] of b) if ((k === name || k.startsWith(name + '{')) && filter(k)) sum += v - (a.get(k) || 0);
+    return sum;
+  };
+  const mean = (name, f) => { const c = d(name + '_count', f); return c ? d(name + '_sum', f) / c : null; };
+  const onPath = p => k => k.includes(`path="${p}"`);
+  return {
+    batches: d('repeater_dispatch_batch_size_count'), meanBatchSize: round(mean('repeater_dispatch_batch_size'), 2),
+    meanBatchMs: round(mean('repeater_dispatch_batch_duration_seconds') * 1000, 1),
+    meanRequestMsRepeaterPath: round(mean('repeater_dispatch_http_request_seconds', onPath('repeater')) * 1000, 1),
+    meanRequestMsLegacyPath: round(mean('repeater_dispatch_http_request_seconds', onPath('legacy')) * 1000, 1),
+    locksAcquired: d('repeater_dispatch_lock_acquired_total'), locksContended: d('repeater_dispatch_lock_contended_total'),
+    backoffs: d('repeater_dispatch_backoffs_total'),
+  };
+}
+
+// ---- the ready query's plan mid-run ----------------------------------------------------------------
+/**
+ * EXPLAIN ANALYZE of the per-repeater loop's ready query as the service sends it (text taken from
+ * src/main/java/io/repeaterdispatch/store/ReadyRepeaterQuery.java, $1 now(), $2 true, $3 10000),
+ * run while a backlog is being worked off: how long one refresh takes then, and its scans.
+ */
+async function readyQueryPlan() {
+  try {
+    const src = fs.readFileSync(new URL('../src/main/java/io/repeaterdispatch/store/ReadyRepeaterQuery.java', import.meta.url), 'utf8');
+    const q = src.split('"""')[1].replace(/\$1\b/g, 'now()').replace(/\$2\b/g, 'true').replace(/\$3\b/g, '10000');
+    const plan = await sql(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) ${q}`);
+    const scans = [...new Set([...plan.matchAll(/(Seq Scan|Index Only Scan|Index Scan|Bitmap Heap Scan)(?: using (\S+))? on (\S+)/g)].map(m => `${m[1]}${m[2] ? ' ' + m[2] : ''} on ${m[3]}`))];
+    return { ms: round(Number(/Execution Time: ([\d.]+)/.exec(plan)?.[1]), 1), sharedHit: Number(/shared hit=(\d+)/.exec(plan)?.[1] || 0),
+      seqScanOnRecords: /Seq Scan on repeat_record/.test(plan), scans };
+  } catch (e) {
+    return { error: String(e.message || e).slice(0, 200) };
+  }
+}
+
+// ---- statistics ----------------------------------------------------------------------------------
+function percentile(sorted, p) {
+  if (!sorted.length) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p / 100 * sorted.length) - 1))];
+}
+function latencySummary(values, undelivered = 0) {
+  const all = [...values].sort((a, b) => a - b);
+  const n = all.length + undelivered;
+  const pick = p => { const i = Math.ceil(p / 100 * n) - 1; return i < all.length ? round(all[Math.max(0, i)], 1) : null; };
+  return { n, undelivered, p50Ms: pick(50), p90Ms: pick(90), p99Ms: pick(99), maxMs: undelivered ? null : round(all[all.length - 1], 1), minMs: round(all[0], 1) };
+}
+
+// ---- data generation -------------------------------------------------------------------------------
+/** Creates `count` paused repeaters named `${tag}-r<i>` in `${tag}-d<i % domains>`; returns ids in order. */
+async function createRepeaters(tag, count, domains, urlOf, { batchSize = size('BATCH_SIZE'), domainOf } = {}) {
+  const values = [];
+  for (let i = 0; i < count; i++) {
+    const domain = domainOf ? domainOf(i) : `${tag}-d${i % domains}`;
+    values.push(`('${domain}', '${tag}-r${i}', '${urlOf(i)}', ${batchSize}, true)`);
+  }
+  const ids = await sql(`INSERT INTO repeater (domain, name, url, batch_size, is_paused) VALUES ${values.join(',')} RETURNING id`);
+  return ids.split('\n').map(Number);
+}
+/**
+ * `n` pending records, due, spread round-robin over the given repeaters; payload ids `${prefix}<g>`.
+ * Record g is registered (and due) at now() − (n − 1 − g) ms, as if enqueued one per millisecond
+ * until now: a backlog that built up over time. BENCH_TIED_NEXT_CHECK=1 gives every record the
+ * same now() instead (one statement's timestamp, like a bulk requeue), which makes every claim of
+ * the per-repeater path sort all of a repeater's tied records (bench/README.md).
+ */
+const TIED = E.BENCH_TIED_NEXT_CHECK === '1';
+async function insertRecords(repeaterIds, n, prefix) {
+  const t = now();
+  const at = TIED ? 'now()' : `now() - interval '1 millisecond' * (${n - 1} - g)`;
+  await sql(`INSERT INTO repeat_record (domain, repeater_id, payload_id, payload, state, registered_at, next_check)
+    SELECT r.domain, r.id, '${prefix}' || g, '{"n":' || g || ',"pad":"${'x'.repeat(64)}"}', 1, ${at}, ${at}
+      FROM generate_series(0, ${n - 1}) g
+      JOIN (SELECT id, domain, (row_number() OVER (ORDER BY id)) - 1 AS k FROM repeater WHERE id = ANY('{${repeaterIds.join(',')}}'::bigint[])) r
+        ON r.k = g % ${repeaterIds.length}`);
+  await sql(`ANALYZE repeat_record; ANALYZE repeater`);
+  log(`inserted ${n} records for ${repeaterIds.length} repeaters in ${round((now() - t) / 1000, 1)} s`);
+}
+async function setFlags(domains, enabled) {
+  await sql(`INSERT INTO domain_flag (domain, process_repeaters) SELECT unnest('{${domains.join(',')}}'::text[]), ${enabled}
+             ON CONFLICT (domain) DO UPDATE SET process_repeaters = excluded.process_repeaters, updated_at = now()`);
+}
+/** Unpauses the repeaters and wakes the service in one transaction; returns the time (ms) just before commit. */
+async function unpause(ids) {
+  return sqlNum(`UPDATE repeater SET is_paused = false WHERE id = ANY('{${ids.join(',')}}'::bigint[]);
+                 NOTIFY repeater_dispatch_enqueued;
+                 SELECT extract(epoch FROM clock_timestamp()) * 1000`);
+}
+async function retire(ids) {
+  await sql(`UPDATE repeater SET is_paused = true, is_deleted = true WHERE id = ANY('{${ids.join(',')}}'::bigint[])`);
+}
+async function clearRecords() {
+  await sql(`TRUNCATE repeat_record_attempt, repeat_record`);
+}
+async function waitDistinct(n, timeoutMs, label, onPoll) {
+  const deadline = now() + timeoutMs;
+  let last = 0, s;
+  for (; ;) {
+    s = await rcv('/_stats');
+    if (onPoll) onPoll(s);
+    if (s.distinct >= n || now() > deadline) return s;
+    if (s.distinct - last >= n / 10 || SMOKE) { log(`${label}: ${s.distinct}/${n} received`); last = s.distinct; }
+    await sleep(250);
+  }
+}
+async function waitSucceeded(n, timeoutMs) {
+  const deadline = now() + timeoutMs;
+  for (; ;) {
+    const c = await sqlNum(`SELECT count(*) FROM repeat_record WHERE state = 4`);
+    if (c >= n || now() > deadline) return { succeeded: c, at: now() };
+    await sleep(250);
+  }
+}
+const ok = url => `http://${RCV_URL.host}/ok/${url}`;
+
+/** Warms a fresh service up (JIT, Hibernate's first HQL parses, pools): API enqueues on both paths, not measured. */
+async function warmup() {
+  const n = size('WARMUP_CALLS');
+  const t = now();
+  for (const enabled of [true, false]) {
+    const domain = `warmup-${enabled}`;
+    await api('PUT', `/api/v1/domains/${domain}/flags/process-repeaters`, { enabled });
+    const created = await api('POST', '/api/v1/repeaters', { domain, name: 'warmup', url: ok(domain), batchSize: size('BATCH_SIZE') });
+    if (created.status !== 201) throw new Error(`warm-up repeater: ${created.status} ${created.text}`);
+    let last;
+    for (let i = 0; i < n; i++) {
+      last = `${domain}-${i}`;
+      const r = await api('POST', `/api/v1/repeaters/${created.json.id}/records`,
+        [...Array(5).keys()].map(k => ({ payloadId: k ? `${last}-${k}` : last, payload: { i, k } })));
+      if (r.status !== 202) throw new Error(`warm-up enqueue: ${r.status} ${r.text}`);
+      await api('GET', `/api/v1/repeaters/${created.json.id}`);
+    }
+    await rcv(`/_wait?id=${last}&timeout=30000`);
+    await sql(`UPDATE repeater SET is_paused = true, is_deleted = true WHERE id = ${created.json.id}`);
+  }
+  await rcv('/_reset', 'POST');
+  log(`warm-up: ${2 * n} API enqueues in ${round((now() - t) / 1000, 1)} s`);
+}
+
+// ---- scenario 2 (+6): throughput and footprint ---------------------------------------------------
+async function throughput() {
+  const R = size('S2_REPEATERS'), D = size('S2_DOMAINS'), N = size('S2_RECORDS'), W = size('S2_WARMUP');
+  const ids = await createRepeaters('s2', R, D, i => ok(`s2-r${i}`));
+  const domains = [...Array(D).keys()].map(i => `s2-d${i}`);
+  const result = { repeaters: R, domains: D, records: N, batchSize: size('BATCH_SIZE'), warmupRecords: W, phases: {} };
+  async function phase(name, perRepeater, n, measure) {
+    await sql(`UPDATE repeater SET is_paused = true WHERE id = ANY('{${ids.join(',')}}'::bigint[])`);
+    await clearRecords();
+    await setFlags(domains, perRepeater);
+    await rcv('/_reset', 'POST');
+    await insertRecords(ids, n, `s2-${name}-`);
+    const fp = measure ? new Footprint() : null;
+    if (fp) await fp.start();
+    const m0 = await metrics();
+    const t0 = await unpause(ids);
+    let probe = null;
+    const stats = await waitDistinct(n, size('S2_TIMEOUT_S') * 1000, `s2 ${name}`, s => {
+      if (measure && !probe && s.distinct >= n / 2) probe = readyQueryPlan();
+    });
+    const done = await waitSucceeded(n, 60000);
+    const end = await rcv(`/_stats?prefix=s2-${name}-`);
+    const delivered = end.prefix.distinct;
+    const lastAt = end.prefix.lastFirstReceiptAt;
+    const out = {
+      path: perRepeater ? 'per-repeater' : 'legacy', delivered, complete: delivered >= n,
+      seconds: round((lastAt - t0) / 1000, 2),
+      deliveriesPerS: round(delivered / ((lastAt - t0) / 1000), 0),
+      firstReceiptAfterMs: round(end.prefix.firstAt - t0, 1),
+      sqlSucceeded: done.succeeded, sqlCompleteAfterS: round((done.at - t0) / 1000, 2),
+      requests: end.total, duplicates: end.total - end.distinct, non2xx: end.total - (end.byStatus['200'] || 0),
+    };
+    if (fp) out.footprint = await fp.stop(delivered);
+    out.serviceMetrics = metricsDelta(m0, await metrics());
+    if (probe) out.readyQueryAtHalf = await probe;
+    log(`s2 ${name}: ${JSON.stringify(out)}`);
+    void stats;
+    return out;
+  }
+  if (W > 0) { // JIT and connection warm-up for both paths, not measured
+    await phase('warmup-repeater', true, W, false);
+    await phase('warmup-legacy', false, W, false);
+  }
+  result.phases.perRepeater = await phase('repeater', true, N, true);
+  result.phases.legacy = await phase('legacy', false, N, true);
+  result.ratio = round(result.phases.perRepeater.deliveriesPerS / result.phases.legacy.deliveriesPerS, 2);
+  await retire(ids);
+  await clearRecords();
+  return result;
+}
+
+// ---- scenario 3: dead endpoints beside healthy ones ----------------------------------------------
+function expectedSteps(windowS, minS) { // batches an ideal doubling backoff allows in the window
+  let k = 0;
+  while ((2 ** k - 1) * minS < windowS) k++;
+  return k;
+}
+async function deadEndpoints() {
+  const HR = size('S3_HEALTHY_REPEATERS'), HN = size('S3_HEALTHY_RECORDS'), DR = size('S3_DEAD_REPEATERS');
+  const DN = size('S3_DEAD_RECORDS_EACH'), D = size('S3_DOMAINS'), WIN = size('S3_WINDOW_S'), MIN = size('S3_BACKOFF_MIN_S');
+  const result = { healthyRepeaters: HR, healthyRecords: HN, deadRepeaters: DR, deadRecordsEach: DN, domains: D, windowS: WIN,
+    backoffMinS: MIN, batchSize: size('BATCH_SIZE'), expectedBatchesPerDeadEndpoint: expectedSteps(WIN, MIN), phases: {} };
+  async function phase(name, perRepeater) {
+    const tag = `s3${name}`;
+    const healthy = await createRepeaters(`${tag}h`, HR, D, i => ok(`${tag}-h${i}`), { domainOf: i => `${tag}-d${i % D}` });
+    const dead = await createRepeaters(`${tag}k`, DR, D, i => `http://${RCV_URL.hostname}:${DEAD_PORT}/dead/${tag}-k${i}`,
+      { domainOf: i => `${tag}-d${i % D}` });
+    await setFlags([...Array(D).keys()].map(i => `${tag}-d${i}`), perRepeater);
+    await clearRecords();
+    await rcv('/_reset', 'POST');
+    await insertRecords(healthy, HN, `${tag}-h-`);
+    await insertRecords(dead, DR * DN, `${tag}-k-`);
+    const m0 = await metrics();
+    const t0 = await unpause([...healthy, ...dead]);
+    const end = t0 + WIN * 1000;
+    let healthyDoneAt = null, healthyStats = null;
+    for (; ;) {
+      const s = await rcv('/_stats');
+      if (healthyDoneAt === null && s.distinct >= HN) { healthyDoneAt = s.lastOkAt; healthyStats = s; log(`s3 ${name}: healthy done`); }
+      if (now() >= end) break;
+      await sleep(Math.min(1000, end - now()));
+    }
+    const deadStats = await rcv('/_dead?paths=1');
+    const serviceMetrics = metricsDelta(m0, await metrics());
+    const finalStats = healthyStats || await rcv('/_stats');
+    await sql(`UPDATE repeater SET is_paused = true WHERE id = ANY('{${[...healthy, ...dead].join(',')}}'::bigint[])`);
+    let requests = 0, maxBatch = 0, maxBatches = 0, minGapS = null, perEndpoint = [];
+    for (const [path, times] of Object.entries(deadStats.byPath || {})) {
+      const inWindow = times.filter(t => t <= end);
+      requests += inWindow.length;
+      const batches = [];
+      for (const t of inWindow) {
+        if (!batches.length || t - batches[batches.length - 1].last > 1000) batches.push({ first: t, last: t, n: 0 });
+        const b = batches[batches.length - 1];
+        b.last = t; b.n++;
+      }
+      for (let i = 1; i < batches.length; i++) {
+        const gap = (batches[i].first - batches[i - 1].first) / 1000;
+        minGapS = minGapS === null ? gap : Math.min(minGapS, gap);
+      }
+      maxBatch = Math.max(maxBatch, ...batches.map(b => b.n));
+      maxBatches = Math.max(maxBatches, batches.length);
+      perEndpoint.push({ path, requests: inWindow.length, batches: batches.length,
+        batchStartsS: batches.map(b => round((b.first - t0) / 1000, 1)), batchSizes: batches.map(b => b.n) });
+    }
+    const attempts = await sqlNum(`SELECT count(*) FROM repeat_record_attempt a JOIN repeat_record q ON q.id = a.record_id
+                                    WHERE q.repeater_id = ANY('{${dead.join(',')}}'::bigint[]) AND a.created_at <= to_timestamp(${end / 1000})`);
+    const out = {
+      path: perRepeater ? 'per-repeater' : 'legacy',
+      deadRequests: requests, deadConnections: deadStats.connections, deadAttemptsRecorded: attempts,
+      deadRequestsPerEndpoint: round(requests / DR, 1), maxBatchesPerDeadEndpoint: maxBatches, maxRequestsPerBatch: maxBatch,
+      minGapBetweenBatchesS: round(minGapS, 1),
+      healthyDelivered: finalStats.distinct, healthyComplete: healthyDoneAt !== null,
+      healthySeconds: healthyDoneAt ? round((healthyDoneAt - t0) / 1000, 2) : null,
+      healthyDeliveriesPerS: healthyDoneAt ? round(HN / ((healthyDoneAt - t0) / 1000), 0) : round(finalStats.distinct / WIN, 0),
+      healthyDuplicates: finalStats.total - finalStats.distinct,
+      sampleEndpoint: perEndpoint.sort((a, b) => a.path.localeCompare(b.path))[0] || null,
+      serviceMetrics,
+    };
+    log(`s3 ${name}: ${JSON.stringify(out)}`);
+    await retire([...healthy, ...dead]);
+    await sleep(1000);
+    await clearRecords();
+    return out;
+  }
+  result.phases.perRepeater = await phase('rep', true);
+  result.phases.legacy = await phase('leg', false);
+  result.ratio = result.phases.perRepeater.deadRequests > 0
+    ? round(result.phases.legacy.deadRequests / result.phases.perRepeater.deadRequests, 1) : null;
+  return result;
+}
+
+// ---- scenario 4: fairness: one huge domain, many small ones with a trickle ----------------------
+async function fairness() {
+  const BR = size('S4_BIG_REPEATERS'), BN = size('S4_BIG_RECORDS'), S = size('S4_SMALL_DOMAINS');
+  const EVERY = size('S4_TRICKLE_MS'), DUR = size('S4_TRICKLE_S'), WAIT = size('S4_WAIT_S'), STOP = size('S4_STOP_BELOW');
+  const result = { bigRepeaters: BR, bigRecords: BN, smallDomains: S, trickleEveryMs: EVERY, trickleMaxS: DUR, phases: {} };
+  async function phase(name, perRepeater) {
+    const tag = `s4${name}`;
+    const big = await createRepeaters(`${tag}b`, BR, 1, i => ok(`${tag}-big${i}`), { domainOf: () => `${tag}-big` });
+    const small = await createRepeaters(`${tag}s`, S, S, i => ok(`${tag}-small${i}`), { domainOf: i => `${tag}-s${i}` });
+    await setFlags([`${tag}-big`, ...small.map((_, i) => `${tag}-s${i}`)], perRepeater);
+    await clearRecords();
+    await rcv('/_reset', 'POST');
+    await insertRecords(big, BN, `${tag}-b-`);
+    await sql(`UPDATE repeater SET is_paused = false WHERE id = ANY('{${small.join(',')}}'::bigint[])`);
+    const m0 = await metrics();
+    const t0 = await unpause(big);
+    let bigDelivered = 0, stopTrickle = false;
+    const poller = setInterval(async () => {
+      try {
+        const s = await rcv(`/_stats?prefix=${tag}-b-`);
+        bigDelivered = s.prefix.distinct;
+        if (BN - bigDelivered < STOP * BN) stopTrickle = true;
+      } catch { /* next time */ }
+    }, 1000);
+    const enqueued = new Map();
+    const pending = [];
+    let errors = 0, round_ = 0;
+    const start = now();
+    outer: for (; ; round_++) {
+      for (let i = 0; i < S; i++) {
+        await sleep(start + round_ * EVERY + i * (EVERY / S) - now());
+        if (stopTrickle || now() - start >= DUR * 1000) break outer;
+        const pid = `${tag}-t-${round_}-${i}`;
+        pending.push(api('POST', `/api/v1/repeaters/${small[i]}/records`, [{ payloadId: pid, payload: { round: round_, i } }])
+          .then(r => { if (r.status === 202) enqueued.set(pid, now()); else errors++; }, () => errors++));
+      }
+    }
+    await Promise.all(pending);
+    const trickleS = (now() - start) / 1000;
+    const readyQueryAtTrickleEnd = await readyQueryPlan();
+    const bigLeftAtTrickleEnd = BN - bigDelivered;
+    log(`s4 ${name}: trickle ended after ${round(trickleS)} s, ${enqueued.size} enqueued, big backlog left ~${bigLeftAtTrickleEnd}`);
+    let receipts = {};
+    const deadline = now() + WAIT * 1000;
+    for (; ;) {
+      receipts = await rcv(`/_receipts?prefix=${tag}-t-`);
+      if (Object.keys(receipts).length >= enqueued.size || now() > deadline) break;
+      await sleep(500);
+    }
+    clearInterval(poller);
+    const lat = [];
+    let undelivered = 0;
+    for (const [pid, t] of enqueued) {
+      if (receipts[pid] === undefined) undelivered++;
+      else lat.push(receipts[pid] - t);
+    }
+    const bigStats = await rcv(`/_stats?prefix=${tag}-b-`);
+    const serviceMetrics = metricsDelta(m0, await metrics());
+    // Where the small domains' time went, from the service's own clock: enqueue (registered_at) →
+    // first attempt started (its created_at) → attempt recorded (the record's updated_at).
+    const [toSend, toRecorded] = (await sql(`SELECT
+        coalesce(string_agg(round(extract(epoch FROM a.created_at - q.registered_at) * 1000)::text, ',' ORDER BY a.created_at - q.registered_at), ''),
+        coalesce(string_agg(round(extract(epoch FROM q.updated_at - q.registered_at) * 1000)::text, ',' ORDER BY q.updated_at - q.registered_at), '')
+      FROM repeat_record q JOIN LATERAL (SELECT min(created_at) AS created_at FROM repeat_record_attempt WHERE record_id = q.id) a ON true
+      WHERE q.repeater_id = ANY('{${small.join(',')}}'::bigint[]) AND q.state = 4`)).split('|').map(x => x ? x.split(',').map(Number) : []);
+    const out = {
+      path: perRepeater ? 'per-repeater' : 'legacy', trickleS: round(trickleS), enqueued: enqueued.size, enqueueErrors: errors,
+      bigLeftAtTrickleEnd, bigDeliveredAtEnd: bigStats.prefix.distinct,
+      bigDeliveriesPerS: round(bigStats.prefix.distinct / ((bigStats.prefix.lastFirstReceiptAt - t0) / 1000), 0),
+      smallLatency: latencySummary(lat, undelivered), waitedForStragglersS: WAIT,
+      smallEnqueueToSendStart: latencySummary(toSend), smallEnqueueToRecorded: latencySummary(toRecorded),
+      serviceMetrics, readyQueryAtTrickleEnd,
+    };
+    log(`s4 ${name}: ${JSON.stringify(out)}`);
+    await retire([...big, ...small]);
+    await sleep(1000);
+    await clearRecords();
+    return out;
+  }
+  result.phases.perRepeater = await phase('rep', true);
+  result.phases.legacy = await phase('leg', false);
+  return result;
+}
+
+// ---- scenario 5: pick-up latency on an idle service ----------------------------------------------
+async function pickup() {
+  const N = size('S5_RECORDS'), GAP = size('S5_GAP_MS');
+  const result = { records: N, gapMs: GAP, phases: {} };
+  async function phase(name, perRepeater) {
+    const domain = `s5${name}`;
+    const flag = await api('PUT', `/api/v1/domains/${domain}/flags/process-repeaters`, { enabled: perRepeater });
+    if (flag.status !== 200) throw new Error(`flag: ${flag.status} ${flag.text}`);
+    const created = await api('POST', '/api/v1/repeaters', { domain, name: 'pickup', url: ok(`${domain}-pickup`), batchSize: size('BATCH_SIZE') });
+    if (created.status !== 201) throw new Error(`create repeater: ${created.status} ${created.text}`);
+    const id = created.json.id;
+    await rcv('/_reset', 'POST');
+    await sleep(1500); // idle
+    const lat = [];
+    let undelivered = 0;
+    for (let i = 0; i < N; i++) {
+      const pid = `${domain}-${i}`;
+      const r = await api('POST', `/api/v1/repeaters/${id}/records`, [{ payloadId: pid, payload: { i } }]);
+      const returned = now();
+      if (r.status !== 202) throw new Error(`enqueue: ${r.status} ${r.text}`);
+      const w = await rcv(`/_wait?id=${encodeURIComponent(pid)}&timeout=10000`);
+      if (w.t === null) undelivered++; else lat.push(w.t - returned);
+      await sleep(GAP);
+    }
+    const out = { path: perRepeater ? 'per-repeater' : 'legacy', latency: latencySummary(lat, undelivered) };
+    log(`s5 ${name}: ${JSON.stringify(out)}`);
+    return out;
+  }
+  result.phases.perRepeater = await phase('rep', true);
+  result.phases.legacy = await phase('leg', false);
+  return result;
+}
+
+const scenarios = { throughput, dead: deadEndpoints, fairness, pickup };
+const which = process.argv[2];
+if (!scenarios[which]) {
+  console.error(`usage: bench.mjs <${Object.keys(scenarios).join('|')}>`);
+  process.exit(2);
+}
+const t = now();
+const load0 = os.loadavg()[0];
+warmup().then(() => scenarios[which]()).then(r => {
+  r.smoke = SMOKE;
+  r.tiedNextCheck = TIED;
+  r.loadAverage1m = { start: round(load0, 2), end: round(os.loadavg()[0], 2) };
+  r.scenarioWallS = round((now() - t) / 1000, 1);
+  process.stdout.write(JSON.stringify(r, null, 1) + '\n');
+  process.exit(0);
+}, e => {
+  console.error(e.stack || e);
+  process.stdout.write(JSON.stringify({ error: String(e.message || e), smoke: SMOKE }) + '\n');
+  process.exit(1);
+});

@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+// Turns one bench/run.sh output directory into RESULTS.md (stdout): machine, command, a results
+// table with met/missed against the targets, then each scenario's figures.
+//   node bench/report.mjs bench/results/run-<stamp>
+import fs from 'node:fs';
+import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+
+const dir = process.argv[2];
+const read = f => { try { return fs.readFileSync(`${dir}/${f}`, 'utf8'); } catch { return null; } };
+const json = f => { const t = read(f); if (!t) return null; try { return JSON.parse(t); } catch { return { error: 'unreadable ' + f }; } };
+const sh = (cmd, args) => { try { return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim(); } catch (e) { return (e.stderr || '').toString().trim() || '?'; } };
+const javaVersion = sh('sh', ['-c', 'java -version 2>&1 | head -1']);
+const fmt = (x, unit = '') => x === null || x === undefined ? 'n/a' : (typeof x === 'number' ? x.toLocaleString('en-US') : x) + unit;
+
+const metricRows = (p, r, l) => {
+  const m = [['batches (per-repeater path)', 'batches'], ['mean batch size', 'meanBatchSize'], ['mean batch duration (ms): claim, send, write', 'meanBatchMs'],
+    ['mean delivery request (ms), per-repeater path', 'meanRequestMsRepeaterPath'], ['mean delivery request (ms), legacy path', 'meanRequestMsLegacyPath'],
+    ['locks acquired / contended', null], ['repeater backoffs', 'backoffs']];
+  for (const [label, k] of m) {
+    const g = x => !x ? 'n/a' : k ? fmt(x[k]) : `${fmt(x.locksAcquired)} / ${fmt(x.locksContended)}`;
+    p(`| service metrics: ${label} | ${g(r.serviceMetrics)} | ${g(l.serviceMetrics)} |`);
+  }
+};
+const loadLine = x => x && x.loadAverage1m ? `Machine load average (1 min) at the scenario's start / end: ${x.loadAverage1m.start} / ${x.loadAverage1m.end}; scenario wall time ${fmt(x.scenarioWallS)} s.` : '';
+const planCell = x => !x ? 'n/a' : x.error ? `error: ${x.error}` : `${fmt(x.ms)} ms, ${fmt(x.sharedHit)} buffers${x.seqScanOnRecords ? ', **Seq Scan on repeat_record**' : ''}`;
+const s1 = read('s1.txt'), s2 = json('s2.json'), s3 = json('s3.json'), s4 = json('s4.json'), s5 = json('s5.json'), s5b = read('s5b.txt');
+const alone = json('receiver-alone.json');
+const smoke = [s2, s3, s4, s5].some(s => s && s.smoke);
+const judge = cond => smoke ? 'n/a (smoke sizes)' : cond === null ? 'n/a' : cond ? '**met**' : '**missed**';
+const pct = (a, b) => a && b ? Math.round(a / b * 100) : null;
+
+const out = [];
+const p = (...l) => out.push(...l);
+p('# Dispatch benchmark results', '');
+if (smoke) p('**Smoke run**: every scenario at toy sizes, to keep the harness working; the figures are not results and targets are not judged.', '');
+const git = sh('git', ['log', '-1', '--format=%h %s']);
+const dirty = sh('git', ['status', '--porcelain', '--', 'src', 'migrations', 'pom.xml']) ? ' (with uncommitted changes under src/migrations/pom.xml)' : '';
+p(`- Date: ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC; wall time ${fmt(Number(process.env.BENCH_WALL_S))} s`,
+  `- Command: \`${process.env.BENCH_COMMAND || 'bench/run.sh'}\``,
+  `- Code: ${git}${dirty}`,
+  `- Machine: ${os.cpus().length} cores (\`nproc\` ${sh('nproc', [])}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.cpus()[0]?.model || '?'}; ${sh('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-Atc', 'SHOW server_version'])} PostgreSQL; ${javaVersion}; Node ${process.version}`,
+  `- Load average: start ${(read('load-start.txt') || '?').replace(/.*load average: /, '').trim()}, end ${(read('load-end.txt') || '?').replace(/.*load average: /, '').trim()} (other work on the machine shares the 2 cores)`,
+  `- Data: ${[s2, s3, s4].some(x => x && x.tiedNextCheck) ? 'every bulk-inserted record has the same next_check (BENCH_TIED_NEXT_CHECK=1)' : 'bulk-inserted records are due at distinct times, one per ms up to the start, like a backlog built up over time (bench/README.md)'}`,
+  '- Service: packaged jar, default JVM options (no -Xmx), production profile, one replica, `dispatch.max-in-flight` 256, batch size 7 (default), per-batch INFO log line at WARN; PostgreSQL, Redis, the receiver and the driver on the same machine.',
+  '');
+
+// ---- table ------------------------------------------------------------------------------------------
+p('| # | Scenario / measure | Per-repeater path | Legacy path | Target | Result |', '|---|---|---|---|---|---|');
+if (alone) p(`| R | Receiver alone (\`bench/loadgen.mjs\`, 64 connections, keep-alive) | ${fmt(alone.reqPerSec)} req/s; ${fmt(alone.reqPerReceiverCpuS)} per receiver CPU-second | | > 15,000 req/s on one core | ${judge(Math.max(alone.reqPerSec, alone.reqPerReceiverCpuS || 0) > 15000)} |`);
+if (s1) p('| 1 | Ready query (`bench/ready-query.sh`) | see below | | | |');
+if (s2 && !s2.error) {
+  const r = s2.phases.perRepeater, l = s2.phases.legacy;
+  p(`| 2 | Throughput: ${fmt(s2.records)} records, ${s2.repeaters} repeaters, ${s2.domains} domains, batch ${s2.batchSize}, \`/ok\` | **${fmt(r.deliveriesPerS)}/s** (${r.seconds} s) | ${fmt(l.deliveriesPerS)}/s (${l.seconds} s) | per-repeater ≥ 10,000/s | ${judge(r.deliveriesPerS >= 10000)} |`);
+  p(`| 2 | Duplicates (receiver requests − distinct payload ids) | ${r.duplicates} | ${l.duplicates} | 0 | ${judge(r.duplicates === 0 && l.duplicates === 0)} |`);
+} else if (s2) p(`| 2 | Throughput | failed: ${s2.error} | | | |`);
+if (s3 && !s3.error) {
+  const r = s3.phases.perRepeater, l = s3.phases.legacy;
+  const r2 = s2?.phases?.perRepeater?.deliveriesPerS, l2 = s2?.phases?.legacy?.deliveriesPerS;
+  p(`| 3 | Requests to ${s3.deadRepeaters} dead endpoints (${fmt(s3.deadRecordsEach)} records each) in ${s3.windowS} s, backoff min ${s3.backoffMinS} s | ${fmt(r.deadRequests)} | ${fmt(l.deadRequests)} | ≥ 100× fewer | ${fmt(s3.ratio)}× ${judge(s3.ratio !== null && s3.ratio >= 100)} |`);
+  p(`| 3 | Batches per dead endpoint (max) / requests per batch (max) | ${r.maxBatchesPerDeadEndpoint} (ideal schedule allows ${s3.expectedBatchesPerDeadEndpoint}) / ${r.maxRequestsPerBatch}; min gap ${fmt(r.minGapBetweenBatchesS)} s | ${l.maxBatchesPerDeadEndpoint} / ${l.maxRequestsPerBatch} | ≤ 1 batch per backoff step | ${judge(r.maxBatchesPerDeadEndpoint <= s3.expectedBatchesPerDeadEndpoint && r.maxRequestsPerBatch <= s3.batchSize && (r.minGapBetweenBatchesS === null || r.minGapBetweenBatchesS >= s3.backoffMinS * 0.95))} |`);
+  p(`| 3 | Healthy alongside: ${s3.healthyRepeaters} repeaters, ${fmt(s3.healthyRecords)} records | ${fmt(r.healthyDeliveriesPerS)}/s (${fmt(pct(r.healthyDeliveriesPerS, r2))} % of scenario 2) | ${fmt(l.healthyDeliveriesPerS)}/s (${fmt(pct(l.healthyDeliveriesPerS, l2))} % of scenario 2) | per-repeater ≥ 90 % of scenario 2 | ${judge(r2 ? r.healthyDeliveriesPerS >= 0.9 * r2 : null)} |`);
+} else if (s3) p(`| 3 | Dead endpoints | failed: ${s3.error} | | | |`);
+if (s4 && !s4.error) {
+  const r = s4.phases.perRepeater.smallLatency, l = s4.phases.legacy.smallLatency;
+  const show = x => `p50 ${fmt(x.p50Ms)} ms, p99 ${x.p99Ms === null ? `> ${s4.phases.legacy.waitedForStragglersS} s` : fmt(x.p99Ms) + ' ms'}` + (x.undelivered ? ` (${x.undelivered} of ${x.n} not delivered)` : '');
+  p(`| 4 | Fairness: enqueue→receipt, ${s4.smallDomains} small domains beside one with ${fmt(s4.bigRecords)} queued | ${show(r)} | ${show(l)} | per-repeater p99 ≤ 1 s | ${judge(r.p99Ms !== null && r.p99Ms <= 1000)} |`);
+} else if (s4) p(`| 4 | Fairness | failed: ${s4.error} | | | |`);
+if (s5 && !s5.error) {
+  const r = s5.phases.perRepeater.latency, l = s5.phases.legacy.latency;
+  p(`| 5 | Pick-up latency, idle, ${s5.records} records one at a time | p50 ${fmt(r.p50Ms)} ms, p99 ${fmt(r.p99Ms)} ms | p50 ${fmt(l.p50Ms)} ms, p99 ${fmt(l.p99Ms)} ms | p50 < 100 ms | ${judge(r.p50Ms !== null && r.p50Ms < 100)} |`);
+} else if (s5) p(`| 5 | Pick-up latency | failed: ${s5.error} | | | |`);
+if (s2 && !s2.error) {
+  const r = s2.phases.perRepeater.footprint, l = s2.phases.legacy.footprint;
+  const peak = Math.max(r.servicePeakRssMb, l.servicePeakRssMb);
+  p(`| 6 | Service peak RSS during scenario 2 | ${r.servicePeakRssMb} MB | ${l.servicePeakRssMb} MB | ≤ 300 MB | ${judge(peak <= 300)} |`);
+  p(`| 6 | CPU s: service / PostgreSQL (scratch-db backends; all postgres processes) / receiver | ${r.serviceCpuS} / ${r.pgScratchBackendsCpuS} (${r.pgAllProcessesCpuS}) / ${r.receiverCpuS} | ${l.serviceCpuS} / ${l.pgScratchBackendsCpuS} (${l.pgAllProcessesCpuS}) / ${l.receiverCpuS} | | |`);
+  p(`| 6 | PostgreSQL transactions per delivered record | ${r.pgTransactionsPerRecord} | ${l.pgTransactionsPerRecord} | | |`);
+}
+p('');
+
+// ---- details -----------------------------------------------------------------------------------------
+if (alone) {
+  p('## R. Receiver alone', '', `\`node bench/loadgen.mjs --connections 64\` against \`bench/receiver.mjs\` (one Node process, so one core for its JavaScript), the load generator beside it: ${fmt(alone.reqPerSec)} req/s over ${alone.seconds} s (${fmt(alone.requests)} requests, ${alone.non2xx} non-2xx), using ${fmt(alone.receiverCpuS)} CPU-seconds of the receiver, i.e. ${fmt(alone.reqPerReceiverCpuS)} requests per CPU-second (its rate on a whole core; the wall-clock figure is lower when other work on the machine takes part of that core).`, '');
+}
+if (s1) p('## 1. Ready query (`bench/ready-query.sh`)', '', '```', s1.trim(), '```', '');
+if (s2 && !s2.error) {
+  p('## 2. Throughput (and 6. footprint)', '', loadLine(s2), '',
+    `${fmt(s2.records)} records bulk-inserted by SQL (state 1, due now) while all ${s2.repeaters} repeaters (${s2.domains} domains, batch size ${s2.batchSize}) were paused; then one transaction unpauses them and sends \`NOTIFY repeater_dispatch_enqueued\`. Start = \`clock_timestamp()\` in that transaction; end = the receiver's first receipt of the last payload id; rate = records / (end − start). Then the same on the legacy path (every domain's \`domain_flag\` off), same service process. Before both, ${fmt(s2.warmupRecords)} records through each path warm the JVM (not measured).`, '');
+  p('| | Per-repeater | Legacy |', '|---|---|---|');
+  const r = s2.phases.perRepeater, l = s2.phases.legacy;
+  const rows = [['deliveries/s', 'deliveriesPerS'], ['seconds to last receipt', 'seconds'], ['first receipt after start (ms)', 'firstReceiptAfterMs'],
+    ['delivered (distinct payload ids)', 'delivered'], ['receiver requests', 'requests'], ['duplicates', 'duplicates'], ['non-2xx', 'non2xx'],
+    ['state=4 in SQL at end', 'sqlSucceeded'], ['all state=4 in SQL after (s)', 'sqlCompleteAfterS']];
+  for (const [label, k] of rows) p(`| ${label} | ${fmt(r[k])} | ${fmt(l[k])} |`);
+  const f = [['service RSS at start / peak (MB)', x => `${x.serviceRssStartMb} / ${x.servicePeakRssMb}`], ['service CPU s', x => x.serviceCpuS],
+    ['service CPU s per 1,000 records', x => x.serviceCpuPerKRecordsS], ['PostgreSQL CPU s, scratch-db backends', x => x.pgScratchBackendsCpuS],
+    ['PostgreSQL CPU s, all postgres processes (incl. other users of the cluster)', x => x.pgAllProcessesCpuS], ['receiver CPU s', x => x.receiverCpuS],
+    ['PostgreSQL transactions (≈ statements) by the service', x => fmt(x.pgTransactions)], ['… per delivered record', x => x.pgTransactionsPerRecord],
+    ['sampling window (s)', x => x.wallS]];
+  for (const [label, g] of f) p(`| ${label} | ${g(r.footprint)} | ${g(l.footprint)} |`);
+  metricRows(p, r, l);
+  p(`| ready query (EXPLAIN ANALYZE) when half the records were delivered | ${planCell(r.readyQueryAtHalf)} | (same query; the legacy path does not run it) ${planCell(l.readyQueryAtHalf)} |`);
+  p('', 'Footprint window: from just before the unpause to the last record counted succeeded in SQL. Transactions = `pg_stat_database` (`xact_commit + xact_rollback`) delta of the scratch database minus the harness\'s own statements; the reactive client runs each statement in its own implicit transaction, so this is ≈ statements (`pg_stat_statements` is not loaded on this cluster).', '');
+}
+if (s3 && !s3.error) {
+  const r = s3.phases.perRepeater, l = s3.phases.legacy;
+  p('## 3. Dead endpoints', '', loadLine(s3), '',
+    `${s3.deadRepeaters} repeaters point at the receiver's dead port (it accepts, reads the request head to tell the path, then resets the connection: a countable dead endpoint; a refused port could not be counted), ${fmt(s3.deadRecordsEach)} queued records each, beside ${s3.healthyRepeaters} healthy repeaters with ${fmt(s3.healthyRecords)} records on \`/ok\`, mixed in ${s3.domains} domains. Each path runs ${s3.windowS} s in a fresh set of repeaters (same service, \`DISPATCH_REPEATER_BACKOFF_MIN=${s3.backoffMinS}s\`, \`DISPATCH_RECORD_RETRY_MIN=${s3.backoffMinS}s\`, max attempts 6). An ideal doubling backoff allows ${s3.expectedBatchesPerDeadEndpoint} batches per endpoint in the window (at 0, ${s3.backoffMinS}, ${s3.backoffMinS * 3}, ${s3.backoffMinS * 7} s …).`, '');
+  p('| | Per-repeater | Legacy |', '|---|---|---|');
+  const rows = [['requests reaching the dead endpoints', 'deadRequests'], ['connections accepted', 'deadConnections'], ['failed attempts recorded in SQL', 'deadAttemptsRecorded'],
+    ['requests per dead endpoint', 'deadRequestsPerEndpoint'], ['max batches per dead endpoint', 'maxBatchesPerDeadEndpoint'], ['max requests in one batch', 'maxRequestsPerBatch'],
+    ['shortest gap between batches (s)', 'minGapBetweenBatchesS'], ['healthy delivered', 'healthyDelivered'], ['healthy time to last receipt (s)', 'healthySeconds'],
+    ['healthy deliveries/s', 'healthyDeliveriesPerS'], ['healthy duplicates', 'healthyDuplicates']];
+  for (const [label, k] of rows) p(`| ${label} | ${fmt(r[k])} | ${fmt(l[k])} |`);
+  metricRows(p, r, l);
+  if (r.sampleEndpoint) p('', `Per-repeater path, ${r.sampleEndpoint.path}: batches at ${r.sampleEndpoint.batchStartsS.join(', ')} s, sizes ${r.sampleEndpoint.batchSizes.join(', ')}.`);
+  if (l.sampleEndpoint) p(`Legacy path, ${l.sampleEndpoint.path}: ${l.sampleEndpoint.requests} requests in ${l.sampleEndpoint.batches} bursts starting at ${l.sampleEndpoint.batchStartsS.slice(0, 12).join(', ')} s.`);
+  p('');
+}
+if (s4 && !s4.error) {
+  const r = s4.phases.perRepeater, l = s4.phases.legacy;
+  p('## 4. Fairness', '', loadLine(s4), '',
+    `One domain with ${s4.bigRepeaters} repeaters and ${fmt(s4.bigRecords)} queued records (bulk-inserted while paused, then unpaused), and ${s4.smallDomains} small domains with one repeater each. Every ${s4.trickleEveryMs} ms each small domain gets one record through \`POST /api/v1/repeaters/{id}/records\` (calls spread evenly), until ${s4.trickleMaxS} s have passed or the big backlog is down to 10 %. Latency = receiver's receipt − the enqueue call's return (negative when the delivery beat the API answer back). Stragglers are waited for up to ${r.waitedForStragglersS} s.`, '');
+  p('| | Per-repeater | Legacy |', '|---|---|---|');
+  const rows = [['trickle (s)', x => x.trickleS], ['small-domain records enqueued', x => x.enqueued], ['enqueue errors', x => x.enqueueErrors],
+    ['small-domain p50 / p90 / p99 / max (ms)', x => `${fmt(x.smallLatency.p50Ms)} / ${fmt(x.smallLatency.p90Ms)} / ${fmt(x.smallLatency.p99Ms)} / ${fmt(x.smallLatency.maxMs)}`],
+    ['small-domain records not delivered in time', x => x.smallLatency.undelivered], ['big backlog left when the trickle ended', x => fmt(x.bigLeftAtTrickleEnd)],
+    ['big domain deliveries/s', x => fmt(x.bigDeliveriesPerS)],
+    ['service clock: enqueue → first attempt started, p50 / p99 (ms)', x => x.smallEnqueueToSendStart ? `${fmt(x.smallEnqueueToSendStart.p50Ms)} / ${fmt(x.smallEnqueueToSendStart.p99Ms)}` : 'n/a'],
+    ['ready query (EXPLAIN ANALYZE) when the trickle ended', x => planCell(x.readyQueryAtTrickleEnd)],
+    ['service clock: enqueue → outcome recorded, p50 / p99 (ms)', x => x.smallEnqueueToRecorded ? `${fmt(x.smallEnqueueToRecorded.p50Ms)} / ${fmt(x.smallEnqueueToRecorded.p99Ms)}` : 'n/a']];
+  for (const [label, g] of rows) p(`| ${label} | ${g(r)} | ${g(l)} |`);
+  metricRows(p, r, l);
+  p('');
+}
+if (s5 && !s5.error) {
+  const r = s5.phases.perRepeater.latency, l = s5.phases.legacy.latency;
+  p('## 5. Pick-up latency', '', loadLine(s5), '', `Idle service, one repeater created through the API; ${s5.records} records enqueued one at a time through the API, each waited for at the receiver, ${s5.gapMs} ms apart. Latency = receipt − the enqueue call's return.`, '');
+  p('| | Per-repeater | Legacy |', '|---|---|---|');
+  for (const k of ['p50Ms', 'p90Ms', 'p99Ms', 'maxMs', 'minMs', 'undelivered']) p(`| ${k.replace('Ms', ' (ms)')} | ${fmt(r[k])} | ${fmt(l[k])} |`);
+  p('');
+}
+if (s5b) p('### 5b. Across replicas (`bench/pickup-latency.sh`)', '', '```', s5b.trim().split('\n').filter(l => /p50|p99/.test(l)).join('\n') || s5b.trim().slice(-800), '```', '');
+process.stdout.write(out.join('\n') + '\n');

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# The dispatch benchmarks in one command (bench/README.md, "Dispatch benchmark harness").
+#   bench/run.sh                 full run (~45 min on 2 cores), writes bench/RESULTS.md
+#   bench/run.sh --smoke         every scenario tiny (~2 min), writes bench/results/run-*/RESULTS.md
+#   bench/run.sh [--smoke] 2 5   only the listed scenarios (1 ready query, 2 throughput + 6
+#                                footprint, 3 dead endpoints, 4 fairness, 5 pick-up latency, R receiver)
+# Each scenario gets its own scratch database (rd_bench_<pid>_<n>) and its own service process
+# (the packaged jar, rebuilt first if src/, migrations/ or pom.xml are newer). Everything started
+# here is stopped on exit and the databases are dropped. Sizes and windows: BENCH_* variables
+# (bench/bench.mjs, SIZES); BENCH_JAVA_OPTS adds JVM options; BENCH_BUILD=always|never|auto.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+STARTED=$(date +%s)
+SMOKE=0
+ONLY=()
+for a in "$@"; do
+  case $a in
+    --smoke) SMOKE=1 ;;
+    [1-6] | R) ONLY+=("$a") ;;
+    *) sed -n '2,11p' "$0" >&2; exit 2 ;;
+  esac
+done
+[ ${#ONLY[@]} -eq 0 ] && ONLY=(R 1 2 3 4 5)
+want() { [[ " ${ONLY[*]} " == *" $1 "* ]]; }
+want 6 && ! want 2 && ONLY+=(2) # footprint is measured during scenario 2
+
+SERVICE_PORT=${BENCH_PORT:-18391}
+RECEIVER_PORT=${BENCH_RECEIVER_PORT:-19391}
+DEAD_PORT=${BENCH_DEAD_PORT:-19392}
+LOADGEN_PORT=${BENCH_LOADGEN_PORT:-19393}
+OUT=bench/results/run-$(date +%Y%m%d-%H%M%S)$([ $SMOKE = 1 ] && echo -smoke || true)
+mkdir -p "$OUT"
+RESULTS=${BENCH_RESULTS:-$([ $SMOKE = 1 ] && echo "$OUT/RESULTS.md" || echo bench/RESULTS.md)}
+PSQL=(psql -h 127.0.0.1 -U postgres -X -q -v ON_ERROR_STOP=1)
+export BENCH_SMOKE=$SMOKE
+log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
+
+for p in "$SERVICE_PORT" "$RECEIVER_PORT" "$DEAD_PORT" "$LOADGEN_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+    echo "port $p is taken; set BENCH_PORT / BENCH_RECEIVER_PORT / BENCH_DEAD_PORT / BENCH_LOADGEN_PORT" >&2; exit 1
+  fi
+done
+
+bin/services >/dev/null
+JAR=target/quarkus-app/quarkus-run.jar
+case ${BENCH_BUILD:-auto} in
+  always) build=1 ;;
+  never) build=0 ;;
+  *) build=0; { [ ! -f $JAR ] || [ -n "$(find src migrations pom.xml -newer $JAR -print -quit)" ]; } && build=1 ;;
+esac
+if [ $build = 1 ]; then log "building the service"; ./mvnw -B -q package -DskipTests; fi
+
+SERVICE_PID= RECEIVER_PID= LOADGEN_RECEIVER_PID= CHILD= DB=
+DBS=()
+stop_pid() { # pid: TERM, up to 30 s, then KILL
+  local pid=$1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+stop_group() { # a child started by child(): TERM to its whole process group (its own children too), then KILL
+  local pid=$1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_group "$CHILD"; stop_pid "$SERVICE_PID"; stop_pid "$RECEIVER_PID"; stop_pid "$LOADGEN_RECEIVER_PID"
+  for db in "${DBS[@]}"; do "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null || true; done
+  [ $rc = 0 ] || log "failed (exit $rc); logs in $OUT"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Runs a command in its own process group in the background and waits for it, so INT/TERM reach
+# the trap at once (bash defers traps until a foreground command ends) and cleanup can stop the
+# command with everything it started; returns its exit status.
+child() { setsid "$@" & CHILD=$!; local rc=0; wait "$CHILD" || rc=$?; CHILD=; return $rc; }
+wait_port() { for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+
+start_service() { # name, extra env assignments...
+  local name=$1; shift
+  DB=rd_bench_$$_$name
+  "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+  DBS+=("$DB")
+  # shellcheck disable=SC2086
+  env DB_REACTIVE_URL=postgresql://127.0.0.1:5432/$DB DB_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB \
+    REPEATER_ADMIN_TOKENS=bench:admin:bench-token SECRETS_KEYS=bench:cmVwZWF0ZXItZGlzcGF0Y2gtZGV2LWtleS0wMDAwMDA= \
+    SECRETS_ACTIVE_KEY=bench URL_POLICY_ALLOW_LOOPBACK=true PORT="$SERVICE_PORT" \
+    DISPATCH_LOCK_KEY_PREFIX="rd-bench-$$-$name:" "$@" \
+    java ${BENCH_JAVA_OPTS:-} "-Dquarkus.log.category.\"io.repeaterdispatch.dispatch.RepeaterBatchRunner\".level=${BENCH_BATCH_LOG:-WARN}" \
+    -jar $JAR >"$OUT/service-$name.log" 2>&1 &
+  SERVICE_PID=$!
+  for _ in $(seq 1 120); do
+    grep -q 'Listening on' "$OUT/service-$name.log" && { log "service $name up (pid $SERVICE_PID, db $DB)"; return 0; }
+    kill -0 "$SERVICE_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  echo "service $name did not start: $OUT/service-$name.log" >&2; tail -20 "$OUT/service-$name.log" >&2; return 1
+}
+stop_service() {
+  stop_pid "$SERVICE_PID"; SERVICE_PID=
+  "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
+}
+run_scenario() { # number, bench.mjs scenario, service env...
+  local n=$1 s=$2; shift 2
+  log "scenario $n ($s)"
+  start_service "s$n" "$@"
+  local rc=0
+  BENCH_DB=$DB BENCH_API=http://127.0.0.1:$SERVICE_PORT BENCH_RECEIVER=http://127.0.0.1:$RECEIVER_PORT \
+    BENCH_DEAD_PORT=$DEAD_PORT BENCH_SERVICE_PID=$SERVICE_PID BENCH_RECEIVER_PID=$RECEIVER_PID \
+    child node bench/bench.mjs "$s" >"$OUT/s$n.json" 2> >(tee "$OUT/s$n.progress" >&2) || rc=$?
+  stop_service
+  [ $rc = 0 ] || log "scenario $n failed (exit $rc): $OUT/s$n.progress"
+  failures=$((failures + (rc != 0)))
+}
+failures=0
+uptime >"$OUT/load-start.txt"
+
+if want R; then
+  log "receiver alone: load loop"
+  node bench/receiver.mjs --port "$LOADGEN_PORT" >/dev/null &
+  LOADGEN_RECEIVER_PID=$!
+  wait_port "$LOADGEN_PORT"
+  child node bench/loadgen.mjs --url "http://127.0.0.1:$LOADGEN_PORT/ok/load" --connections 64 --seconds "$([ $SMOKE = 1 ] && echo 2 || echo 10)" \
+    --pid "$LOADGEN_RECEIVER_PID" >"$OUT/receiver-alone.json"
+  stop_pid "$LOADGEN_RECEIVER_PID"; LOADGEN_RECEIVER_PID=
+  log "receiver alone: $(cat "$OUT/receiver-alone.json")"
+fi
+
+if want 1; then
+  if [ -x bench/ready-query.sh ]; then
+    log "scenario 1 (bench/ready-query.sh)"
+    args=()
+    [ $SMOKE = 1 ] && grep -q -- '--smoke' bench/ready-query.sh && args=(--smoke)
+    child bench/ready-query.sh "${args[@]}" >"$OUT/s1.txt" 2>&1 || { log "scenario 1 failed: $OUT/s1.txt"; failures=$((failures + 1)); }
+  else
+    log "scenario 1: bench/ready-query.sh not here yet, skipped"
+  fi
+fi
+
+node bench/receiver.mjs --port "$RECEIVER_PORT" --dead-port "$DEAD_PORT" >"$OUT/receiver.log" 2>&1 &
+RECEIVER_PID=$!
+wait_port "$RECEIVER_PORT"
+
+want 2 && run_scenario 2 throughput
+want 3 && run_scenario 3 dead DISPATCH_REPEATER_BACKOFF_MIN="${BENCH_S3_BACKOFF_MIN_S:-5}s" DISPATCH_RECORD_RETRY_MIN="${BENCH_S3_BACKOFF_MIN_S:-5}s"
+want 4 && run_scenario 4 fairness
+want 5 && run_scenario 5 pickup
+if want 5 && [ $SMOKE = 0 ] && [ -x bench/pickup-latency.sh ]; then
+  log "scenario 5b (bench/pickup-latency.sh: across replicas)"
+  child bench/pickup-latency.sh >"$OUT/s5b.txt" 2>&1 || { log "scenario 5b failed: $OUT/s5b.txt"; failures=$((failures + 1)); }
+fi
+uptime >"$OUT/load-end.txt"
+
+BENCH_COMMAND="bench/run.sh${*:+ $*}" BENCH_WALL_S=$(($(date +%s) - STARTED)) node bench/report.mjs "$OUT" >"$RESULTS"
+cat "$RESULTS"
+log "wall time $(($(date +%s) - STARTED)) s; results: $RESULTS; raw figures and logs: $OUT"
+[ $failures = 0 ]
