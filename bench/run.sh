@@ -123,6 +123,7 @@ run_scenario() { # number, bench.mjs scenario, service env...
 }
 failures=0
 uptime >"$OUT/load-start.txt"
+echo "$(git log -1 --format='%h %s')$(git status --porcelain -- src migrations pom.xml | grep -q . && echo ' (with uncommitted changes under src/migrations/pom.xml)')" >"$OUT/code.txt"
 
 if want R; then
   log "receiver alone: load loop"
@@ -142,7 +143,7 @@ if want 1; then
     [ $SMOKE = 1 ] && grep -q -- '--smoke' bench/ready-query.sh && args=(--smoke)
     child bench/ready-query.sh "${args[@]}" >"$OUT/s1.txt" 2>&1 || { log "scenario 1 failed: $OUT/s1.txt"; failures=$((failures + 1)); }
   else
-    log "scenario 1: bench/ready-query.sh not here yet, skipped"
+    log "scenario 1: bench/ready-query.sh not here yet, skipped"; touch "$OUT/s1.skipped"
   fi
 fi
 
