@@ -340,7 +340,7 @@ async function throughput() {
     const t0 = await unpause(ids);
     let probe = null;
     const stats = await waitDistinct(n, size('S2_TIMEOUT_S') * 1000, `s2 ${name}`, s => {
-      if (measure && !probe && s.distinct >= n / 2) probe = readyQueryPlan();
+      if (measure && perRepeater && !probe && s.distinct >= n / 2) probe = readyQueryPlan();
     });
     const done = await waitSucceeded(n, 60000);
     const end = await rcv(`/_stats?prefix=s2-${name}-`);
@@ -493,7 +493,7 @@ async function fairness() {
     }
     await Promise.all(pending);
     const trickleS = (now() - start) / 1000;
-    const readyQueryAtTrickleEnd = await readyQueryPlan();
+    const readyQueryAtTrickleEnd = perRepeater ? await readyQueryPlan() : null;
     const bigLeftAtTrickleEnd = BN - bigDelivered;
     log(`s4 ${name}: trickle ended after ${round(trickleS)} s, ${enqueued.size} enqueued, big backlog left ~${bigLeftAtTrickleEnd}`);
     let receipts = {};

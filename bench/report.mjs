@@ -34,11 +34,14 @@ const out = [];
 const p = (...l) => out.push(...l);
 p('# Dispatch benchmark results', '');
 if (smoke) p('**Smoke run**: every scenario at toy sizes, to keep the harness working; the figures are not results and targets are not judged.', '');
-const git = sh('git', ['log', '-1', '--format=%h %s']);
-const dirty = sh('git', ['status', '--porcelain', '--', 'src', 'migrations', 'pom.xml']) ? ' (with uncommitted changes under src/migrations/pom.xml)' : '';
+// run.sh records the code it measured when it starts; fall back to the tree as it is now
+const code = (read('code.txt') || '').trim() || (() => {
+  const dirty = sh('git', ['status', '--porcelain', '--', 'src', 'migrations', 'pom.xml']) ? ' (with uncommitted changes under src/migrations/pom.xml)' : '';
+  return sh('git', ['log', '-1', '--format=%h %s']) + dirty;
+})();
 p(`- Date: ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC; wall time ${fmt(Number(process.env.BENCH_WALL_S))} s`,
   `- Command: \`${process.env.BENCH_COMMAND || 'bench/run.sh'}\``,
-  `- Code: ${git}${dirty}`,
+  `- Code: ${code}`,
   `- Machine: ${os.cpus().length} cores (\`nproc\` ${sh('nproc', [])}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.cpus()[0]?.model || '?'}; ${sh('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-Atc', 'SHOW server_version'])} PostgreSQL; ${javaVersion}; Node ${process.version}`,
   `- Load average: start ${(read('load-start.txt') || '?').replace(/.*load average: /, '').trim()}, end ${(read('load-end.txt') || '?').replace(/.*load average: /, '').trim()} (other work on the machine shares the 2 cores)`,
   `- Data: ${[s2, s3, s4].some(x => x && x.tiedNextCheck) ? 'every bulk-inserted record has the same next_check (BENCH_TIED_NEXT_CHECK=1)' : 'bulk-inserted records are due at distinct times, one per ms up to the start, like a backlog built up over time (bench/README.md)'}`,
@@ -49,6 +52,7 @@ p(`- Date: ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC; wall 
 p('| # | Scenario / measure | Per-repeater path | Legacy path | Target | Result |', '|---|---|---|---|---|---|');
 if (alone) p(`| R | Receiver alone (\`bench/loadgen.mjs\`, 64 connections, keep-alive) | ${fmt(alone.reqPerSec)} req/s; ${fmt(alone.reqPerReceiverCpuS)} per receiver CPU-second | | > 15,000 req/s on one core | ${judge(Math.max(alone.reqPerSec, alone.reqPerReceiverCpuS || 0) > 15000)} |`);
 if (s1) p('| 1 | Ready query (`bench/ready-query.sh`) | see below | | | |');
+else if (fs.existsSync(`${dir}/s1.skipped`)) p('| 1 | Ready query (`bench/ready-query.sh`) | not run: the script is not in this tree | | | |');
 if (s2 && !s2.error) {
   const r = s2.phases.perRepeater, l = s2.phases.legacy;
   p(`| 2 | Throughput: ${fmt(s2.records)} records, ${s2.repeaters} repeaters, ${s2.domains} domains, batch ${s2.batchSize}, \`/ok\` | **${fmt(r.deliveriesPerS)}/s** (${r.seconds} s) | ${fmt(l.deliveriesPerS)}/s (${l.seconds} s) | per-repeater ≥ 10,000/s | ${judge(r.deliveriesPerS >= 10000)} |`);
@@ -86,7 +90,7 @@ if (alone) {
 if (s1) p('## 1. Ready query (`bench/ready-query.sh`)', '', '```', s1.trim(), '```', '');
 if (s2 && !s2.error) {
   p('## 2. Throughput (and 6. footprint)', '', loadLine(s2), '',
-    `${fmt(s2.records)} records bulk-inserted by SQL (state 1, due now) while all ${s2.repeaters} repeaters (${s2.domains} domains, batch size ${s2.batchSize}) were paused; then one transaction unpauses them and sends \`NOTIFY repeater_dispatch_enqueued\`. Start = \`clock_timestamp()\` in that transaction; end = the receiver's first receipt of the last payload id; rate = records / (end − start). Then the same on the legacy path (every domain's \`domain_flag\` off), same service process. Before both, ${fmt(s2.warmupRecords)} records through each path warm the JVM (not measured).`, '');
+    `${fmt(s2.records)} records bulk-inserted by SQL (state 1, due; see Data above) while all ${s2.repeaters} repeaters (${s2.domains} domains, batch size ${s2.batchSize}) were paused; then one transaction unpauses them and sends \`NOTIFY repeater_dispatch_enqueued\`. Start = \`clock_timestamp()\` in that transaction; end = the receiver's first receipt of the last payload id; rate = records / (end − start). Then the same on the legacy path (every domain's \`domain_flag\` off), same service process. Before both, ${fmt(s2.warmupRecords)} records through each path warm the JVM (not measured).`, '');
   p('| | Per-repeater | Legacy |', '|---|---|---|');
   const r = s2.phases.perRepeater, l = s2.phases.legacy;
   const rows = [['deliveries/s', 'deliveriesPerS'], ['seconds to last receipt', 'seconds'], ['first receipt after start (ms)', 'firstReceiptAfterMs'],
@@ -100,7 +104,7 @@ if (s2 && !s2.error) {
     ['sampling window (s)', x => x.wallS]];
   for (const [label, g] of f) p(`| ${label} | ${g(r.footprint)} | ${g(l.footprint)} |`);
   metricRows(p, r, l);
-  p(`| ready query (EXPLAIN ANALYZE) when half the records were delivered | ${planCell(r.readyQueryAtHalf)} | (same query; the legacy path does not run it) ${planCell(l.readyQueryAtHalf)} |`);
+  p(`| ready query (EXPLAIN ANALYZE) when half the records were delivered | ${planCell(r.readyQueryAtHalf)} | not run by this path |`);
   p('', 'Footprint window: from just before the unpause to the last record counted succeeded in SQL. Transactions = `pg_stat_database` (`xact_commit + xact_rollback`) delta of the scratch database minus the harness\'s own statements; the reactive client runs each statement in its own implicit transaction, so this is ≈ statements (`pg_stat_statements` is not loaded on this cluster).', '');
 }
 if (s3 && !s3.error) {
@@ -128,8 +132,8 @@ if (s4 && !s4.error) {
     ['small-domain records not delivered in time', x => x.smallLatency.undelivered], ['big backlog left when the trickle ended', x => fmt(x.bigLeftAtTrickleEnd)],
     ['big domain deliveries/s', x => fmt(x.bigDeliveriesPerS)],
     ['service clock: enqueue → first attempt started, p50 / p99 (ms)', x => x.smallEnqueueToSendStart ? `${fmt(x.smallEnqueueToSendStart.p50Ms)} / ${fmt(x.smallEnqueueToSendStart.p99Ms)}` : 'n/a'],
-    ['ready query (EXPLAIN ANALYZE) when the trickle ended', x => planCell(x.readyQueryAtTrickleEnd)],
-    ['service clock: enqueue → outcome recorded, p50 / p99 (ms)', x => x.smallEnqueueToRecorded ? `${fmt(x.smallEnqueueToRecorded.p50Ms)} / ${fmt(x.smallEnqueueToRecorded.p99Ms)}` : 'n/a']];
+    ['service clock: enqueue → outcome recorded, p50 / p99 (ms)', x => x.smallEnqueueToRecorded ? `${fmt(x.smallEnqueueToRecorded.p50Ms)} / ${fmt(x.smallEnqueueToRecorded.p99Ms)}` : 'n/a'],
+    ['ready query (EXPLAIN ANALYZE) when the trickle ended', x => x.path === 'legacy' ? 'not run by this path' : planCell(x.readyQueryAtTrickleEnd)]];
   for (const [label, g] of rows) p(`| ${label} | ${g(r)} | ${g(l)} |`);
   metricRows(p, r, l);
   p('');

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The dispatch benchmarks in one command (bench/README.md, "Dispatch benchmark harness").
-#   bench/run.sh                 full run (~45 min on 2 cores), writes bench/RESULTS.md
+#   bench/run.sh                 full run (~32 min on 2 cores, + ~5 with ready-query.sh), writes bench/RESULTS.md
 #   bench/run.sh --smoke         every scenario tiny (~2 min), writes bench/results/run-*/RESULTS.md
-#   bench/run.sh [--smoke] 2 5   only the listed scenarios (1 ready query, 2 throughput + 6
+#   bench/run.sh [--smoke] 2 5   only the listed scenarios, results in the run directory (1 ready query, 2 throughput + 6
 #                                footprint, 3 dead endpoints, 4 fairness, 5 pick-up latency, R receiver)
 # Each scenario gets its own scratch database (rd_bench_<pid>_<n>) and its own service process
 # (the packaged jar, rebuilt first if src/, migrations/ or pom.xml are newer). Everything started
@@ -20,7 +20,8 @@ for a in "$@"; do
     *) sed -n '2,11p' "$0" >&2; exit 2 ;;
   esac
 done
-[ ${#ONLY[@]} -eq 0 ] && ONLY=(R 1 2 3 4 5)
+PARTIAL=1
+[ ${#ONLY[@]} -eq 0 ] && ONLY=(R 1 2 3 4 5) && PARTIAL=0
 want() { [[ " ${ONLY[*]} " == *" $1 "* ]]; }
 want 6 && ! want 2 && ONLY+=(2) # footprint is measured during scenario 2
 
@@ -30,7 +31,8 @@ DEAD_PORT=${BENCH_DEAD_PORT:-19392}
 LOADGEN_PORT=${BENCH_LOADGEN_PORT:-19393}
 OUT=bench/results/run-$(date +%Y%m%d-%H%M%S)$([ $SMOKE = 1 ] && echo -smoke || true)
 mkdir -p "$OUT"
-RESULTS=${BENCH_RESULTS:-$([ $SMOKE = 1 ] && echo "$OUT/RESULTS.md" || echo bench/RESULTS.md)}
+# only a full run replaces bench/RESULTS.md; smoke and partial runs keep theirs in the run directory
+RESULTS=${BENCH_RESULTS:-$([ $SMOKE = 1 ] || [ $PARTIAL = 1 ] && echo "$OUT/RESULTS.md" || echo bench/RESULTS.md)}
 PSQL=(psql -h 127.0.0.1 -U postgres -X -q -v ON_ERROR_STOP=1)
 export BENCH_SMOKE=$SMOKE
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
@@ -123,6 +125,7 @@ run_scenario() { # number, bench.mjs scenario, service env...
 }
 failures=0
 uptime >"$OUT/load-start.txt"
+echo "$(git log -1 --format='%h %s')$(git status --porcelain -- src migrations pom.xml | grep -q . && echo ' (with uncommitted changes under src/migrations/pom.xml)')" >"$OUT/code.txt"
 
 if want R; then
   log "receiver alone: load loop"
@@ -142,7 +145,7 @@ if want 1; then
     [ $SMOKE = 1 ] && grep -q -- '--smoke' bench/ready-query.sh && args=(--smoke)
     child bench/ready-query.sh "${args[@]}" >"$OUT/s1.txt" 2>&1 || { log "scenario 1 failed: $OUT/s1.txt"; failures=$((failures + 1)); }
   else
-    log "scenario 1: bench/ready-query.sh not here yet, skipped"
+    log "scenario 1: bench/ready-query.sh not here yet, skipped"; touch "$OUT/s1.skipped"
   fi
 fi
 
