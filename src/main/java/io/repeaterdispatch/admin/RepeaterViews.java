@@ -7,7 +7,6 @@ import io.repeaterdispatch.store.HeadersColumn;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +65,7 @@ public class RepeaterViews {
     private static Map<String, Long> zeros(boolean queuedOnly) {
         Map<String, Long> counts = new LinkedHashMap<>();
         List<RecordState> states = queuedOnly ? List.of(RecordState.PENDING, RecordState.FAILED) : List.of(RecordState.values());
-        for (RecordState state : new ArrayList<>(states)) {
+        for (RecordState state : states) {
             counts.put(RecordViews.stateName(state), 0L);
         }
         return counts;

@@ -60,19 +60,26 @@ public class EnqueueNotifications {
         subscriber.channel(CHANNEL)
                 .subscribeHandler(subscribed -> dispatch.nudge())
                 .handler(payload -> dispatch.nudge());
-        subscriber.connect().onComplete(connected -> {
-            if (connected.failed()) {
-                // connect() does not retry a first failure: try again, the tick covers meanwhile
-                LOG.warnf("could not listen on %s (%s); retrying", CHANNEL, connected.cause().getMessage());
-                vertx.setTimer(RECONNECT_EVERY_MS, t -> retry());
-            }
-        });
+        connect(true);
     }
 
-    private void retry() {
-        if (subscriber != null && subscriber.closed()) {
-            subscriber.connect().onFailure(e -> vertx.setTimer(RECONNECT_EVERY_MS, t -> retry()));
+    /**
+     * A failed first connect leaves PgSubscriber marked open without retrying (its reconnect
+     * policy only covers a connection lost later), so close it and try again on a timer.
+     */
+    private void connect(boolean first) {
+        PgSubscriber s = subscriber;
+        if (s == null) {
+            return;
         }
+        s.connect().onFailure(error -> {
+            if (first) {
+                LOG.warnf("could not listen on %s (%s); retrying every %d ms, the tick covers meanwhile",
+                        CHANNEL, error.getMessage(), RECONNECT_EVERY_MS);
+            }
+            s.close();
+            vertx.setTimer(RECONNECT_EVERY_MS, t -> connect(false));
+        });
     }
 
     void onStop(@Observes ShutdownEvent event) {

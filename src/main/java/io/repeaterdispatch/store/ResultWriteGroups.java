@@ -75,10 +75,35 @@ public class ResultWriteGroups {
                     },
                     error -> {
                         running.decrementAndGet();
-                        group.forEach(p -> p.done().fail(error));
+                        if (group.size() == 1) {
+                            group.get(0).done().fail(error);
+                        } else {
+                            isolate(group);
+                        }
                         pump();
                     });
         }
+    }
+
+    /**
+     * A failed group is retried batch by batch, one statement at a time, so one batch's bad row
+     * cannot fail the others.
+     */
+    private void isolate(List<Pending> group) {
+        if (group.isEmpty()) {
+            return;
+        }
+        Pending p = group.get(0);
+        List<Pending> rest = group.subList(1, group.size());
+        writer.write(p.batch(), clock.now()).subscribe().with(
+                written -> {
+                    p.done().complete(written);
+                    isolate(rest);
+                },
+                error -> {
+                    p.done().fail(error);
+                    isolate(rest);
+                });
     }
 
     private static int count(BatchOutcome batch, Set<Long> written) {
