@@ -390,6 +390,22 @@ async function deadEndpoints() {
     const dead = await createRepeaters(`${tag}k`, DR, D, i => `http://${RCV_URL.hostname}:${DEAD_PORT}/dead/${tag}-k${i}`,
       { domainOf: i => `${tag}-d${i % D}` });
     await setFlags([...Array(D).keys()].map(i => `${tag}-d${i}`), perRepeater);
+    // The healthy repeaters alone first, in this same process: a warm-up round (JIT, connections),
+    // then the baseline that "alongside" is compared with. Dead repeaters stay paused meanwhile.
+    const alone = async (n, label) => {
+      await sql(`UPDATE repeater SET is_paused = true WHERE id = ANY('{${healthy.join(',')}}'::bigint[])`);
+      await clearRecords();
+      await rcv('/_reset', 'POST');
+      await insertRecords(healthy, n, `${tag}-${label}-`);
+      const a0 = await unpause(healthy);
+      await waitDistinct(n, size('S2_TIMEOUT_S') * 1000, `s3 ${name} ${label}`);
+      const st = await rcv(`/_stats?prefix=${tag}-${label}-`);
+      return round(st.prefix.distinct / ((st.prefix.lastFirstReceiptAt - a0) / 1000), 0);
+    };
+    await alone(Math.ceil(HN / 5), 'warm');
+    const healthyAloneDeliveriesPerS = await alone(HN, 'alone');
+    log(`s3 ${name}: healthy alone ${healthyAloneDeliveriesPerS}/s`);
+    await sql(`UPDATE repeater SET is_paused = true WHERE id = ANY('{${healthy.join(',')}}'::bigint[])`);
     await clearRecords();
     await rcv('/_reset', 'POST');
     await insertRecords(healthy, HN, `${tag}-h-`);
@@ -438,6 +454,8 @@ async function deadEndpoints() {
       healthySeconds: healthyDoneAt ? round((healthyDoneAt - t0) / 1000, 2) : null,
       healthyDeliveriesPerS: healthyDoneAt ? round(HN / ((healthyDoneAt - t0) / 1000), 0) : round(finalStats.distinct / WIN, 0),
       healthyDuplicates: finalStats.total - finalStats.distinct,
+      healthyAloneDeliveriesPerS,
+      healthyKeptPct: healthyDoneAt && healthyAloneDeliveriesPerS ? round(100 * (HN / ((healthyDoneAt - t0) / 1000)) / healthyAloneDeliveriesPerS, 0) : null,
       sampleEndpoint: perEndpoint.sort((a, b) => a.path.localeCompare(b.path))[0] || null,
       serviceMetrics,
     };

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The dispatch benchmarks in one command (bench/README.md, "Dispatch benchmark harness").
-#   bench/run.sh                 full run (~32 min on 2 cores, + ~5 with ready-query.sh), writes bench/RESULTS.md
+#   bench/run.sh                 full run (~40 min on 2 cores, ready-query.sh included), writes bench/RESULTS.md
 #   bench/run.sh --smoke         every scenario tiny (~2 min), writes bench/results/run-*/RESULTS.md
 #   bench/run.sh [--smoke] 2 5   only the listed scenarios, results in the run directory (1 ready query, 2 throughput + 6
 #                                footprint, 3 dead endpoints, 4 fairness, 5 pick-up latency, R receiver)
 # Each scenario gets its own scratch database (rd_bench_<pid>_<n>) and its own service process
 # (the packaged jar, rebuilt first if src/, migrations/ or pom.xml are newer). Everything started
 # here is stopped on exit and the databases are dropped. Sizes and windows: BENCH_* variables
-# (bench/bench.mjs, SIZES); BENCH_JAVA_OPTS adds JVM options; BENCH_BUILD=always|never|auto.
+# (bench/bench.mjs, SIZES); BENCH_JAVA_OPTS replaces the JVM options (default as bin/run); BENCH_BUILD=always|never|auto.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STARTED=$(date +%s)
@@ -25,6 +25,8 @@ PARTIAL=1
 want() { [[ " ${ONLY[*]} " == *" $1 "* ]]; }
 want 6 && ! want 2 && ONLY+=(2) # footprint is measured during scenario 2
 
+# bin/run's JVM options (sized like the k8s pod); BENCH_JAVA_OPTS replaces them ("" = JVM defaults)
+SERVICE_JAVA_OPTS="-XX:+UseSerialGC -XX:MaxRAM=768m"
 SERVICE_PORT=${BENCH_PORT:-18391}
 RECEIVER_PORT=${BENCH_RECEIVER_PORT:-19391}
 DEAD_PORT=${BENCH_DEAD_PORT:-19392}
@@ -45,23 +47,11 @@ done
 
 bin/services >/dev/null
 JAR=target/quarkus-app/quarkus-run.jar
-case ${BENCH_BUILD:-auto} in
-  always) build=1 ;;
-  never) build=0 ;;
-  *) build=0; { [ ! -f $JAR ] || [ -n "$(find src migrations pom.xml -newer $JAR -print -quit)" ]; } && build=1 ;;
-esac
-if [ $build = 1 ]; then log "building the service"; ./mvnw -B -q package -DskipTests; fi
+bin/package-if-stale "${BENCH_BUILD:-auto}"
 
 SERVICE_PID= RECEIVER_PID= LOADGEN_RECEIVER_PID= CHILD= DB=
 DBS=()
-stop_pid() { # pid: TERM, up to 30 s, then KILL
-  local pid=$1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
+source bin/lib/stop-pid.sh
 stop_group() { # a child started by child(): TERM to its whole process group (its own children too), then KILL
   local pid=$1
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
@@ -97,7 +87,7 @@ start_service() { # name, extra env assignments...
     REPEATER_ADMIN_TOKENS=bench:admin:bench-token SECRETS_KEYS=bench:cmVwZWF0ZXItZGlzcGF0Y2gtZGV2LWtleS0wMDAwMDA= \
     SECRETS_ACTIVE_KEY=bench URL_POLICY_ALLOW_LOOPBACK=true PORT="$SERVICE_PORT" \
     DISPATCH_LOCK_KEY_PREFIX="rd-bench-$$-$name:" "$@" \
-    java ${BENCH_JAVA_OPTS:-} "-Dquarkus.log.category.\"io.repeaterdispatch.dispatch.RepeaterBatchRunner\".level=${BENCH_BATCH_LOG:-WARN}" \
+    java ${BENCH_JAVA_OPTS-$SERVICE_JAVA_OPTS} "-Dquarkus.log.category.\"io.repeaterdispatch.dispatch.RepeaterBatchRunner\".level=${BENCH_BATCH_LOG:-WARN}" \
     -jar $JAR >"$OUT/service-$name.log" 2>&1 &
   SERVICE_PID=$!
   for _ in $(seq 1 120); do
@@ -163,7 +153,7 @@ if want 5 && [ $SMOKE = 0 ] && [ -x bench/pickup-latency.sh ]; then
 fi
 uptime >"$OUT/load-end.txt"
 
-BENCH_COMMAND="bench/run.sh${*:+ $*}" BENCH_WALL_S=$(($(date +%s) - STARTED)) node bench/report.mjs "$OUT" >"$RESULTS"
+BENCH_SERVICE_JAVA_OPTS="${BENCH_JAVA_OPTS-$SERVICE_JAVA_OPTS}" BENCH_COMMAND="bench/run.sh${*:+ $*}" BENCH_WALL_S=$(($(date +%s) - STARTED)) node bench/report.mjs "$OUT" >"$RESULTS"
 cat "$RESULTS"
 log "wall time $(($(date +%s) - STARTED)) s; results: $RESULTS; raw figures and logs: $OUT"
 [ $failures = 0 ]

@@ -99,6 +99,11 @@ public class Problems {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        if (StoreOutage.isOutage(e)) {
+            LOG.warnf("database unavailable while serving a request: %s", e.toString());
+            Response unavailable = response(503, "Service Unavailable", "the database is unavailable; retry shortly", null);
+            return Response.fromResponse(unavailable).header("Retry-After", "5").build();
+        }
         LOG.error("unexpected error serving a request", e);
         return response(500, "Internal Server Error", "internal error", null);
     }

@@ -17,6 +17,8 @@ final class QueryParams {
 
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
 
     private final List<ApiException.FieldError> errors = new ArrayList<>();
 
@@ -61,8 +63,10 @@ final class QueryParams {
             return null;
         }
         String key = Cursor.decode(raw);
-        if (key == null) {
+        // a NUL (or any control character) is no key of ours, and PostgreSQL refuses NUL in text
+        if (key == null || RepeaterValidator.hasControl(key)) {
             errors.add(new ApiException.FieldError("cursor", "not a cursor this list returned"));
+            return null;
         }
         return key;
     }
@@ -86,11 +90,17 @@ final class QueryParams {
             return null;
         }
         try {
-            return Instant.parse(raw.strip());
+            Instant instant = Instant.parse(raw.strip());
+            // Java reads years up to ±1,000,000,000; PostgreSQL stores 4713 BC to 294276 AD and the
+            // driver's microsecond count overflows long before Java's limit: keep to four-digit years
+            if (!instant.isBefore(EARLIEST) && instant.isBefore(LATEST)) {
+                return instant;
+            }
         } catch (DateTimeParseException e) {
-            errors.add(new ApiException.FieldError(field, "an ISO-8601 instant such as 2026-01-31T12:00:00Z"));
-            return null;
+            // reported below
         }
+        errors.add(new ApiException.FieldError(field, "an ISO-8601 instant between years 0001 and 9999, such as 2026-01-31T12:00:00Z"));
+        return null;
     }
 
     /** Comma-separated state names (as the API shows them); null when absent. */

@@ -50,6 +50,7 @@ final class RepeaterPatch {
         }
         Set<String> present = new java.util.TreeSet<>();
         body.fieldNames().forEachRemaining(present::add);
+        // StrictScalars makes the read refuse what it would otherwise turn into null ("" for a number)
         return new RepeaterPatch(Set.copyOf(present), json.treeToValue(body, CreateRepeaterRequest.class));
     }
 

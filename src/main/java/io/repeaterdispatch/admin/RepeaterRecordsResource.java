@@ -206,14 +206,19 @@ public class RepeaterRecordsResource {
                 continue;
             }
             if (payloadId == null || !payloadId.isTextual() || payloadId.asText().isBlank() || payloadId.asText().length() > 255
-                    || RepeaterValidator.hasControl(payloadId.asText())) {
-                errors.add(new ApiException.FieldError("[" + i + "].payloadId", "required; a string of 1-255 characters, no control characters"));
+                    || RepeaterValidator.hasControl(payloadId.asText()) || RepeaterValidator.hasLoneSurrogate(payloadId.asText())) {
+                errors.add(new ApiException.FieldError("[" + i + "].payloadId", "required; a string of 1-255 characters, no control characters or lone surrogates"));
             }
             if (!item.has("payload")) {
                 errors.add(new ApiException.FieldError("[" + i + "].payload", "required; any JSON value"));
                 continue;
             }
             String payload = item.get("payload").toString();
+            if (RepeaterValidator.hasLoneSurrogate(payload)) {
+                // JSON may spell one ("\ud800"), but UTF-8 cannot hold it: stored, it became '?'
+                errors.add(new ApiException.FieldError("[" + i + "].payload", "not valid Unicode: a lone surrogate (\\ud800-\\udfff)"));
+                continue;
+            }
             if (payload.getBytes(StandardCharsets.UTF_8).length > admin.maxPayloadBytes()) {
                 throw new ApiException(413, "Payload Too Large",
                         "record [" + i + "] payload exceeds " + admin.maxPayloadBytes() + " bytes", null);

@@ -90,6 +90,19 @@ public class RepeaterValidator {
         return value.chars().anyMatch(Character::isISOControl);
     }
 
+    /** A surrogate without its pair: JSON can spell one ("\\ud800"), UTF-8 cannot store it (it became '?'). */
+    public static boolean hasLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a URL passes the syntax checks (so its destination is worth resolving). */
     public static boolean looksLikeUrl(String url) {
         List<FieldError> errors = new ArrayList<>();

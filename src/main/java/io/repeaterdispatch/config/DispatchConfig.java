@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** Everything that shapes the dispatch loop; keys live under {@code dispatch.*}. */
 @ConfigMapping(prefix = "dispatch")
@@ -45,6 +46,13 @@ public interface DispatchConfig {
     @WithDefault("true")
     boolean listenForEnqueues();
 
+    /**
+     * Upper bound of any one delivery request (a repeater's own timeout is capped at it). The claim
+     * lease must be at least twice this, so a lease can never end while its request still runs.
+     */
+    @WithDefault("5m")
+    Duration maxRequestTimeout();
+
     /** Safety cap on rows the ready query returns per refresh. */
     @WithDefault("10000")
     int readyQueryLimit();
@@ -60,6 +68,8 @@ public interface DispatchConfig {
     Legacy legacy();
 
     Metrics metrics();
+
+    Slow slow();
 
     /** Repeater backoff after a batch in which every attempt failed: clamp(2 × since last failure, min, max). */
     interface RepeaterBackoff {
@@ -103,12 +113,31 @@ public interface DispatchConfig {
         /** Bytes of a response body kept as the attempt message. */
         @WithDefault("1024")
         int responseExcerptBytes();
+
+        /**
+         * Sent as {@code X-Dispatch-Replica} on every delivery when set (fault-injection runs tell
+         * replicas apart with it); unset by default, so endpoints learn nothing about our hosts.
+         */
+        Optional<String> replicaId();
     }
 
     interface Legacy {
         /** Records the legacy path scans for per poll (the poll runs every dispatch tick). */
         @WithDefault("256")
         int maxPerPoll();
+    }
+
+    /**
+     * Repeaters whose requests are slow (a request of their last batch took at least
+     * {@code threshold} or timed out) share at most {@code max-in-flight} slots, so hanging
+     * endpoints cannot take the slots healthy repeaters need.
+     */
+    interface Slow {
+        @WithDefault("10s")
+        Duration threshold();
+
+        @WithDefault("64")
+        int maxInFlight();
     }
 
     interface Metrics {

@@ -13,4 +13,12 @@ import java.time.Instant;
  */
 public record DeliveryResult(long recordId, RecordState outcome, Integer httpStatus, String message,
                              Instant attemptedAt, long durationMs, Duration retryAfter) {
+
+    /** How HttpSender's message starts when no answer came within the timeout. */
+    static final String TIMEOUT = "timeout";
+
+    /** No answer within the request's timeout (it held its slot for the whole timeout). */
+    public boolean timedOut() {
+        return httpStatus == null && message != null && message.startsWith(TIMEOUT);
+    }
 }

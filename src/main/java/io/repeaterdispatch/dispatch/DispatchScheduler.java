@@ -23,22 +23,27 @@ public class DispatchScheduler {
 
     private final RepeaterDispatchLoop loop;
     private final LegacyRecordDispatcher legacy;
-    private final DeliverySlots slots;
+    private final ShutdownDrain drain;
     private final DispatchConfig config;
 
-    public DispatchScheduler(RepeaterDispatchLoop loop, LegacyRecordDispatcher legacy, DeliverySlots slots, DispatchConfig config) {
+    public DispatchScheduler(RepeaterDispatchLoop loop, LegacyRecordDispatcher legacy, ShutdownDrain drain, DispatchConfig config) {
         this.loop = loop;
         this.legacy = legacy;
-        this.slots = slots;
+        this.drain = drain;
         this.config = config;
     }
 
     void onStart(@Observes StartupEvent event) {
         // A lease shorter than a request could be re-claimed while its request is still running: a double send.
-        Duration longestRequest = Duration.ofMillis(RepeaterValidator.MAX_TIMEOUT_MS).multipliedBy(2);
+        // HttpSender caps every request at dispatch.max-request-timeout, whatever the repeater's own timeout.
+        Duration longestRequest = config.maxRequestTimeout().multipliedBy(2);
         if (config.claimLease().compareTo(longestRequest) < 0) {
             throw new IllegalStateException("dispatch.claim-lease (" + config.claimLease() + ") must be at least "
-                    + longestRequest + ": twice the longest request timeout");
+                    + longestRequest + ": twice dispatch.max-request-timeout (" + config.maxRequestTimeout() + ")");
+        }
+        if (config.maxRequestTimeout().toMillis() < RepeaterValidator.MAX_TIMEOUT_MS) {
+            LOG.infof("requests capped at %s (dispatch.max-request-timeout): longer repeater timeouts are cut to it",
+                    config.maxRequestTimeout());
         }
         if (!config.enabled()) {
             LOG.info("dispatch disabled (dispatch.enabled=false): serving the admin API only");
@@ -51,26 +56,9 @@ public class DispatchScheduler {
         loop.start();
     }
 
-    /** Stops taking work, then lets running turns finish and record their outcomes, up to the grace period. */
+    /** Stops taking work, lets running turns finish within the grace, hands back what is left (see ShutdownDrain). */
     void onStop(@Observes ShutdownEvent event) {
-        loop.stop();
-        legacy.stop();
-        if (slots.inFlight() > 0 || loop.activeTurns() > 0) {
-            LOG.infof("shutdown: waiting up to %s for %d requests in flight", config.shutdownGrace(), slots.inFlight());
-        }
-        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        while ((slots.inFlight() > 0 || loop.activeTurns() > 0) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        if (slots.inFlight() > 0 || loop.activeTurns() > 0) {
-            LOG.warnf("shutdown: %d requests still in flight after %s; their records come back when their lease ends",
-                    slots.inFlight(), config.shutdownGrace());
-        }
+        drain.drain();
     }
 
     @Scheduled(every = "${dispatch.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -3,6 +3,7 @@ package io.repeaterdispatch.dispatch;
 import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.delivery.HttpSender;
 import io.repeaterdispatch.store.Claim;
+import io.repeaterdispatch.store.HeldClaims;
 import io.repeaterdispatch.store.RecordClaims;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,12 +32,14 @@ public class LegacyRecordDispatcher {
     private final DispatchEvents events;
     private final DispatchClock clock;
     private final DispatchConfig config;
+    private final HeldClaims held;
     private final AtomicBoolean polling = new AtomicBoolean();
     private volatile boolean running;
 
     public LegacyRecordDispatcher(RecordClaims claims, HttpSender sender, OutcomeRecorder recorder, DeliverySlots slots,
-                                  DispatchEvents events, DispatchClock clock, DispatchConfig config) {
+                                  DispatchEvents events, DispatchClock clock, DispatchConfig config, HeldClaims held) {
         this.claims = claims;
+        this.held = held;
         this.sender = sender;
         this.recorder = recorder;
         this.slots = slots;
@@ -89,8 +92,10 @@ public class LegacyRecordDispatcher {
     }
 
     private Uni<Void> sendAndRecord(Claim claim) {
+        held.add(claim);
         return events.aroundRequest(DispatchListener.Path.LEGACY, sender.send(claim.endpoint(), claim.records().get(0)))
                 .flatMap(result -> recorder.record(claim, List.of(result), DispatchListener.Path.LEGACY))
-                .replaceWithVoid();
+                .replaceWithVoid()
+                .onTermination().invoke(() -> held.remove(claim));
     }
 }

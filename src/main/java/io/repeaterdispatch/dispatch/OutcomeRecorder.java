@@ -69,7 +69,7 @@ public class OutcomeRecorder {
             }
             results.forEach(r -> events.attemptRecorded(path, repeaterId, domain, r));
             logCancelled(repeaterId, domain, outcomes);
-            if (update != null && update.backedOff()) {
+            if (update != null && update.backedOff() && written > 0) { // a fenced-off write backs nothing off
                 LOG.infof("backoff started repeater=%d domain=%s until=%s failed_attempts=%d",
                         repeaterId, domain, update.nextAttemptAt(), results.size());
             }

@@ -6,6 +6,7 @@ import io.repeaterdispatch.delivery.HttpSender;
 import io.repeaterdispatch.lock.RepeaterLock;
 import io.repeaterdispatch.store.Claim;
 import io.repeaterdispatch.store.ClaimedRecord;
+import io.repeaterdispatch.store.HeldClaims;
 import io.repeaterdispatch.store.ReadyRepeater;
 import io.repeaterdispatch.store.RecordClaims;
 import io.smallrye.mutiny.Uni;
@@ -15,6 +16,7 @@ import org.jboss.logging.Logger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * One turn of one repeater: under its lock, claim its oldest due records (at most the slots
@@ -39,31 +41,37 @@ public class RepeaterBatchRunner {
     private final OutcomeRecorder recorder;
     private final DeliverySlots slots;
     private final DispatchEvents events;
+    private final SlowRepeaters slow;
     private final DispatchClock clock;
     private final DispatchConfig config;
+    private final HeldClaims held;
 
     public RepeaterBatchRunner(RepeaterLock lock, RecordClaims claims, HttpSender sender, OutcomeRecorder recorder,
-                               DeliverySlots slots, DispatchEvents events, DispatchClock clock, DispatchConfig config) {
+                               DeliverySlots slots, DispatchEvents events, SlowRepeaters slow, DispatchClock clock,
+                               DispatchConfig config, HeldClaims held) {
         this.lock = lock;
         this.claims = claims;
+        this.held = held;
         this.sender = sender;
         this.recorder = recorder;
         this.slots = slots;
         this.events = events;
+        this.slow = slow;
         this.clock = clock;
         this.config = config;
     }
 
     /**
-     * Runs a turn holding {@code granted} slots; every slot is returned by the time the Uni ends. It
-     * never fails, and emits true when the repeater still has due records (it should go straight
-     * back into the rotation).
+     * Runs a turn holding {@code granted} slots (taken from the slow share when {@code slowSlots});
+     * every slot is returned by the time the Uni ends. It never fails, and emits true when the
+     * repeater still has due records (it should go straight back into the rotation).
      */
-    public Uni<Boolean> run(ReadyRepeater repeater, int granted) {
+    public Uni<Boolean> run(ReadyRepeater repeater, int granted, boolean slowSlots) {
         AtomicInteger held = new AtomicInteger(granted);
+        IntConsumer release = slowSlots ? slots::releaseSlow : slots::release;
         return lock.runExclusive(repeater.id(), () -> {
                     events.lockAcquired(repeater.id());
-                    return claimSendRecord(repeater, held);
+                    return claimSendRecord(repeater, held, release);
                 })
                 .map(done -> done.orElseGet(() -> {
                     LOG.debugf("lock skipped repeater=%d domain=%s: another batch holds it", repeater.id(), repeater.domain());
@@ -71,28 +79,35 @@ public class RepeaterBatchRunner {
                     return false;
                 }))
                 .onFailure().recoverWithItem(error -> {
-                    LOG.warnf("batch aborted repeater=%d domain=%s error=%s", repeater.id(), repeater.domain(), error.toString());
+                    if (error instanceof RepeaterLock.LockUnavailableException) {
+                        // RedisAvailability logs the outage once; one line per turn would flood the log.
+                        LOG.debugf("turn skipped repeater=%d domain=%s: %s", repeater.id(), repeater.domain(), error.getMessage());
+                    } else {
+                        LOG.warnf("batch aborted repeater=%d domain=%s error=%s", repeater.id(), repeater.domain(), error.toString());
+                    }
                     return false;
                 })
-                .eventually(() -> slots.release(held.getAndSet(0)));
+                .eventually(() -> release.accept(held.getAndSet(0)));
     }
 
-    private Uni<Boolean> claimSendRecord(ReadyRepeater repeater, AtomicInteger slotsHeld) {
+    private Uni<Boolean> claimSendRecord(ReadyRepeater repeater, AtomicInteger slotsHeld, IntConsumer release) {
         long started = System.nanoTime();
         int limit = slotsHeld.get();
         return claims.claimBatch(repeater.id(), clock.now(), limit, config.claimLease(), config.processRepeatersDefault())
                 .flatMap(found -> {
                     int claimed = found.map(c -> c.records().size()).orElse(0);
                     slotsHeld.addAndGet(claimed - limit);
-                    slots.release(limit - claimed);
+                    release.accept(limit - claimed);
                     if (found.isEmpty()) {
                         return Uni.createFrom().item(false);
                     }
                     Claim claim = found.get();
-                    return sendAll(claim, slotsHeld)
+                    held.add(claim);
+                    return sendAll(claim, slotsHeld, release)
                             .flatMap(results -> recorder.record(claim, results, DispatchListener.Path.REPEATER)
                                     .invoke(update -> finished(repeater, results, update.backedOff(), System.nanoTime() - started)))
-                            .map(update -> !update.backedOff() && claim.more());
+                            .map(update -> !update.backedOff() && claim.more())
+                            .onTermination().invoke(() -> held.remove(claim));
                 });
     }
 
@@ -107,16 +122,17 @@ public class RepeaterBatchRunner {
         }
         LOG.infof("batch finished repeater=%d domain=%s records=%d succeeded=%d failed=%d invalid=%d backed_off=%s duration_ms=%d",
                 repeater.id(), repeater.domain(), results.size(), succeeded, failed, invalid, backedOff, nanos / 1_000_000);
+        slow.batchFinished(repeater.id(), results);
         events.batchFinished(repeater.id(), results, backedOff, nanos);
     }
 
     /** All records at once; each frees its slot as soon as its answer is in. */
-    private Uni<List<DeliveryResult>> sendAll(Claim claim, AtomicInteger slotsHeld) {
+    private Uni<List<DeliveryResult>> sendAll(Claim claim, AtomicInteger slotsHeld, IntConsumer release) {
         List<Uni<DeliveryResult>> sends = new ArrayList<>(claim.records().size());
         for (ClaimedRecord record : claim.records()) {
             sends.add(events.aroundRequest(DispatchListener.Path.REPEATER, sender.send(claim.endpoint(), record)).invoke(() -> {
                 slotsHeld.decrementAndGet();
-                slots.release(1);
+                release.accept(1);
             }));
         }
         return Uni.join().all(sends).andFailFast();

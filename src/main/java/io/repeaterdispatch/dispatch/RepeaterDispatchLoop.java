@@ -1,13 +1,16 @@
 package io.repeaterdispatch.dispatch;
 
 import io.repeaterdispatch.config.DispatchConfig;
+import io.repeaterdispatch.lock.RedisAvailability;
 import io.repeaterdispatch.store.ReadyRepeater;
 import io.repeaterdispatch.store.ReadyRepeaterQuery;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +38,8 @@ public class RepeaterDispatchLoop {
     private final RepeaterBatchRunner runner;
     private final DeliverySlots slots;
     private final DispatchEvents events;
+    private final RedisAvailability redis;
+    private final SlowRepeaters slow;
     private final DispatchClock clock;
     private final DispatchConfig config;
 
@@ -44,20 +49,26 @@ public class RepeaterDispatchLoop {
     /** Active repeaters a refresh found ready: records may have arrived after their claim, so they go round again. */
     private final Set<Long> readyWhileActive = ConcurrentHashMap.newKeySet();
     private final Queue<ReadyRepeater> returning = new ConcurrentLinkedQueue<>();
+    /** Slow repeaters out of the rotation until the slow share has room (only touched in drain). */
+    private final Map<Long, ReadyRepeater> waitingForSlowSlots = new LinkedHashMap<>();
     private final AtomicReference<List<ReadyRepeater>> refreshed = new AtomicReference<>();
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile boolean dirty = true;
     private volatile boolean running;
 
     public RepeaterDispatchLoop(ReadyRepeaterQuery readyQuery, RepeaterBatchRunner runner, DeliverySlots slots,
-                                DispatchEvents events, DispatchClock clock, DispatchConfig config) {
+                                DispatchEvents events, RedisAvailability redis, SlowRepeaters slow, DispatchClock clock,
+                                DispatchConfig config) {
         this.readyQuery = readyQuery;
         this.runner = runner;
         this.slots = slots;
         this.events = events;
+        this.redis = redis;
+        this.slow = slow;
         this.clock = clock;
         this.config = config;
         slots.onFreed(this::drain);
+        redis.onRecovered(this::wake);
     }
 
     public void start() {
@@ -115,22 +126,37 @@ public class RepeaterDispatchLoop {
         for (ReadyRepeater back; (back = returning.poll()) != null; ) {
             rotation.offer(back);
         }
+        if (slots.slowFree() > 0 && !waitingForSlowSlots.isEmpty()) {
+            waitingForSlowSlots.values().forEach(rotation::offer);
+            waitingForSlowSlots.clear();
+        }
+        if (!redis.available()) {
+            // No lock, no turn; RedisAvailability wakes the loop when Redis answers again.
+            return;
+        }
         while (true) {
             ReadyRepeater next = rotation.peek(active::contains);
             if (next == null) {
                 break;
             }
             int batch = Math.min(next.batchSize(), config.maxBatchSize());
+            boolean slowTurn = slow.isSlow(next.id());
             // While requests are in flight slots come back one by one: wait for a whole batch rather
             // than start a turn with one or two, which costs the same lock, claim and write as a full one.
-            int use = slots.tryAcquire(batch, slots.inFlight() == 0 ? 1 : batch);
+            int use = slowTurn ? slots.tryAcquireSlow(batch) : slots.tryAcquire(batch, slots.inFlight() == 0 ? 1 : batch);
             if (use == 0) {
+                if (slowTurn && slots.free() > 0) {
+                    // The slow share is used up, not the slots: park it, serve the others.
+                    rotation.next(active::contains);
+                    waitingForSlowSlots.put(next.id(), next);
+                    continue;
+                }
                 return; // a freed slot drains again
             }
             rotation.next(active::contains); // the one peeked at
             active.add(next.id());
             events.turnStarted(next, use);
-            runner.run(next, use).subscribe().with(more -> finished(next, more));
+            runner.run(next, use, slowTurn).subscribe().with(more -> finished(next, more));
         }
         if (dirty && refreshing.compareAndSet(false, true)) {
             dirty = false;

@@ -17,7 +17,9 @@ import java.util.UUID;
  * Writes batches' outcomes in ONE statement: the records' new states, their attempts, and the
  * repeaters' backoff state, for one batch or several at once (see {@link ResultWriteGroups}).
  * Record updates are fenced by each record's claim token, and attempts are only inserted for
- * records the update matched, so a sender whose lease was taken over cannot overwrite newer work.
+ * records the update matched, so a sender whose lease was taken over (or handed back at
+ * shutdown) cannot overwrite newer work; a repeater's backoff is only written along with at least
+ * one of its records, so such a sender cannot back the repeater off either.
  */
 @ApplicationScoped
 public class ResultWriter {
@@ -40,14 +42,14 @@ public class ResultWriter {
                        claim_token = NULL, updated_at = $10
                   FROM res
                  WHERE q.id = res.record_id AND q.claim_token = res.claim_token
-                RETURNING q.id
+                RETURNING q.id, q.repeater_id
             ), rep AS (
                 UPDATE repeater r
                    SET next_attempt_at = u.next_attempt_at, last_attempt_at = u.last_attempt_at, updated_at = $10,
                        consecutive_failed_batches = CASE WHEN u.backed_off THEN r.consecutive_failed_batches + 1 ELSE 0 END
                   FROM unnest($11::bigint[], $12::bool[], $13::timestamptz[], $14::timestamptz[])
                        AS u(repeater_id, backed_off, next_attempt_at, last_attempt_at)
-                 WHERE r.id = u.repeater_id
+                 WHERE r.id = u.repeater_id AND EXISTS (SELECT 1 FROM rec WHERE rec.repeater_id = u.repeater_id)
             )
             INSERT INTO repeat_record_attempt (record_id, state, http_status, message, duration_ms, created_at)
             SELECT res.record_id, res.attempt_state, res.http_status, res.message, res.duration_ms, res.attempted_at

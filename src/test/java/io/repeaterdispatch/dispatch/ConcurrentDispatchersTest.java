@@ -3,6 +3,7 @@ package io.repeaterdispatch.dispatch;
 import io.quarkus.test.junit.QuarkusTest;
 import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.delivery.HttpSender;
+import io.repeaterdispatch.lock.RedisAvailability;
 import io.repeaterdispatch.lock.RepeaterLock;
 import io.repeaterdispatch.store.ReadyRepeaterQuery;
 import io.repeaterdispatch.store.RecordClaims;
@@ -38,12 +39,16 @@ class ConcurrentDispatchersTest extends IntegrationTest {
     OutcomeRecorder recorder;
     @Inject
     DispatchConfig config;
+    @Inject
+    RedisAvailability redis;
 
     @Test
     void twoDispatchersNeverSendConcurrentBatchesToOneRepeater() {
         DeliverySlots otherSlots = new DeliverySlots(config);
-        RepeaterBatchRunner otherRunner = new RepeaterBatchRunner(lock, claims, sender, recorder, otherSlots, events, clock, config);
-        RepeaterDispatchLoop other = new RepeaterDispatchLoop(readyQuery, otherRunner, otherSlots, events, clock, config);
+        SlowRepeaters otherSlow = new SlowRepeaters(config);
+        RepeaterBatchRunner otherRunner = new RepeaterBatchRunner(lock, claims, sender, recorder, otherSlots, events, otherSlow, clock, config,
+                new io.repeaterdispatch.store.HeldClaims());
+        RepeaterDispatchLoop other = new RepeaterDispatchLoop(readyQuery, otherRunner, otherSlots, events, redis, otherSlow, clock, config);
 
         AtomicInteger skipped = new AtomicInteger();
         listen(new DispatchListener() {

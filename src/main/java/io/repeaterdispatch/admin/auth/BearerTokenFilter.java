@@ -1,6 +1,7 @@
 package io.repeaterdispatch.admin.auth;
 
 import io.repeaterdispatch.admin.Problems;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -26,7 +27,7 @@ public class BearerTokenFilter {
         this.tokens = tokens;
     }
 
-    @ServerRequestFilter(preMatching = true)
+    @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION)
     public Response authenticate(ContainerRequestContext request) {
         String path = request.getUriInfo().getRequestUri().getPath();
         if (!path.equals("/api") && !path.startsWith("/api/")) {

@@ -1,0 +1,48 @@
+package io.repeaterdispatch.store;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Hands leased records back before their lease ends: they become due at once, with no attempt
+ * recorded. Fenced like a result write, by record id and claim token, so a record whose outcome
+ * was written meanwhile (or that an operator cancelled) is left alone, and the sender's own late
+ * write, if it ever comes, no longer matches.
+ */
+@ApplicationScoped
+public class ClaimRelease {
+
+    /** $1 record ids, $2 their claim tokens (parallel arrays), $3 now. Returns the ids released. */
+    static final String RELEASE = """
+            UPDATE repeat_record q SET claim_token = NULL, next_check = $3, updated_at = $3
+              FROM unnest($1::bigint[], $2::uuid[]) AS h(record_id, claim_token)
+             WHERE q.id = h.record_id AND q.claim_token = h.claim_token AND q.state IN (1, 2)
+            RETURNING q.id
+            """;
+
+    private final Pool pool;
+
+    public ClaimRelease(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** @return how many records were handed back */
+    public Uni<Integer> release(List<HeldClaims.Held> held, Instant now) {
+        if (held.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        Long[] ids = new Long[held.size()];
+        UUID[] tokens = new UUID[held.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = held.get(i).recordId();
+            tokens[i] = held.get(i).token();
+        }
+        return pool.preparedQuery(RELEASE).execute(Tuple.tuple().addValue(ids).addValue(tokens).addValue(Sql.ts(now))).map(rows -> rows.rowCount());
+    }
+}
