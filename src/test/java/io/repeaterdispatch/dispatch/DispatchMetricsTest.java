@@ -45,7 +45,10 @@ class DispatchMetricsTest extends IntegrationTest {
         String attempts = "repeater_dispatch_attempts_total{domain=\"" + DOMAIN + "\",outcome=\"%s\",path=\"repeater\"}";
         Await.until("attempts counted", () -> {
             String now = scrape();
-            return value(now, attempts.formatted("succeeded")) == 3 && value(now, attempts.formatted("failed")) == 2;
+            // Batch metrics follow the attempt counters on the dispatch thread: wait for them too.
+            String batches = "repeater_dispatch_batch_duration_seconds_count";
+            return value(now, attempts.formatted("succeeded")) == 3 && value(now, attempts.formatted("failed")) == 2
+                    && value(now, batches) - value(before, batches) >= 2;
         });
         // Counted by the refresher on demand, not by its timer: the paused repeater's four records are
         // the only due ones, the failing repeater the only one backed off, nothing is ready.

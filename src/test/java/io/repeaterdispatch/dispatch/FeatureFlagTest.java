@@ -66,6 +66,8 @@ class FeatureFlagTest extends IntegrationTest {
         Await.until("all 4 records to the dead endpoint tried", () -> receiver.hits("/down").size() == 4);
         Await.until("their attempts recorded", () -> count(
                 "SELECT count(*) FROM repeat_record WHERE repeater_id = $1 AND attempt_count = 1", down) == 4);
+        // Listeners hear of an attempt just after its write commits, so wait for them too.
+        Await.until("9 legacy attempts heard", () -> counter.of(DispatchListener.Path.LEGACY) >= 9);
         assertNull(repeater(down).getValue("next_attempt_at"), "legacy path never backs a repeater off");
         assertEquals(0, repeater(down).getInteger("consecutive_failed_batches"));
         assertTrue(counter.turns.isEmpty(), "the per-repeater loop took no turn on legacy repeaters");
