@@ -1,5 +1,6 @@
 package io.repeaterdispatch.admin;
 
+import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
@@ -29,7 +30,7 @@ final class StoreOutage {
             }
             // The pool reports a refused or reset connection as a bare VertxException.
             String message = t.getMessage();
-            if (t instanceof io.vertx.core.VertxException && message != null
+            if (t instanceof VertxException && message != null
                     && (message.contains("Connection refused") || message.contains("Connection reset") || message.contains("closed"))) {
                 return true;
             }

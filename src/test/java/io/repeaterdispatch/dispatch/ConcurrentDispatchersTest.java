@@ -5,6 +5,7 @@ import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.delivery.HttpSender;
 import io.repeaterdispatch.lock.RedisAvailability;
 import io.repeaterdispatch.lock.RepeaterLock;
+import io.repeaterdispatch.store.HeldClaims;
 import io.repeaterdispatch.store.ReadyRepeaterQuery;
 import io.repeaterdispatch.store.RecordClaims;
 import io.repeaterdispatch.testsupport.Await;
@@ -47,7 +48,7 @@ class ConcurrentDispatchersTest extends IntegrationTest {
         DeliverySlots otherSlots = new DeliverySlots(config);
         SlowRepeaters otherSlow = new SlowRepeaters(config);
         RepeaterBatchRunner otherRunner = new RepeaterBatchRunner(lock, claims, sender, recorder, otherSlots, events, otherSlow, clock, config,
-                new io.repeaterdispatch.store.HeldClaims());
+                new HeldClaims());
         RepeaterDispatchLoop other = new RepeaterDispatchLoop(readyQuery, otherRunner, otherSlots, events, redis, otherSlow, clock, config);
 
         AtomicInteger skipped = new AtomicInteger();

@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -142,7 +143,7 @@ final class ManifestChecks {
             check(appPort == resolvePort(p.get("targetPort"), ports), "Service targetPort " + p.get("targetPort") + " misses the container");
         }
         for (Manifests.Doc monitor : m.ofKind("ServiceMonitor")) {
-            Set<Object> servicePorts = new java.util.HashSet<>();
+            Set<Object> servicePorts = new HashSet<>();
             list(map(m.one("Service").root(), "spec"), "ports").forEach(p -> servicePorts.add(p.get("name")));
             for (Map<String, Object> e : list(map(monitor.root(), "spec"), "endpoints")) {
                 check(servicePorts.contains(e.get("port")), monitor + ": port " + e.get("port") + " is no Service port name");
