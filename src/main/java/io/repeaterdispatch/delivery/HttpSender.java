@@ -1,9 +1,13 @@
 package io.repeaterdispatch.delivery;
 
+import io.repeaterdispatch.core.DeliveryResult;
+import io.repeaterdispatch.core.RecordState;
 import io.repeaterdispatch.config.DispatchConfig;
-import io.repeaterdispatch.dispatch.DispatchClock;
-import io.repeaterdispatch.store.ClaimedRecord;
-import io.repeaterdispatch.store.Endpoint;
+import io.repeaterdispatch.core.DispatchClock;
+import io.repeaterdispatch.core.AuthType;
+import io.repeaterdispatch.core.ClaimedRecord;
+import io.repeaterdispatch.core.FailureKind;
+import io.repeaterdispatch.core.Endpoint;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -142,12 +146,12 @@ public class HttpSender {
     }
 
     static String authorization(Endpoint endpoint) {
-        if ("basic".equals(endpoint.authType())) {
+        if (endpoint.authType() == AuthType.BASIC) {
             String pair = (endpoint.authUsername() == null ? "" : endpoint.authUsername()) + ":"
                     + (endpoint.authSecret() == null ? "" : endpoint.authSecret());
             return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
         }
-        if ("bearer".equals(endpoint.authType())) {
+        if (endpoint.authType() == AuthType.BEARER) {
             return "Bearer " + endpoint.authSecret();
         }
         return null;
@@ -177,15 +181,19 @@ public class HttpSender {
     }
 
     private DeliveryResult fromError(ClaimedRecord record, Throwable error, Instant attemptedAt, long started) {
-        String kind = error instanceof TimeoutException ? DeliveryResult.TIMEOUT
-                : error instanceof ConnectException ? "connection refused"
-                : error.getClass().getSimpleName();
-        String message = printable(error instanceof UrlPolicy.DeniedDestinationException ? error.getMessage()
-                : kind + (error.getMessage() == null ? "" : ": " + error.getMessage()));
+        FailureKind kind = error instanceof TimeoutException ? FailureKind.TIMEOUT
+                : error instanceof ConnectException ? FailureKind.CONNECTION_REFUSED
+                : error instanceof UrlPolicy.DeniedDestinationException ? FailureKind.DENIED_DESTINATION
+                : FailureKind.CONNECTION_ERROR;
+        String message = printable(switch (kind) {
+            case DENIED_DESTINATION -> error.getMessage();
+            case TIMEOUT, CONNECTION_REFUSED -> kind.label + (error.getMessage() == null ? "" : ": " + error.getMessage());
+            case CONNECTION_ERROR -> error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+        });
         if (message.length() > excerptBytes) {
             message = message.substring(0, excerptBytes);
         }
-        return new DeliveryResult(record.id(), RecordState.FAILED, null, message, attemptedAt, elapsedMs(started), null);
+        return new DeliveryResult(record.id(), RecordState.FAILED, null, message, attemptedAt, elapsedMs(started), null, kind);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.repeaterdispatch.delivery;
 
+import io.repeaterdispatch.core.RecordState;
 /**
  * Maps an HTTP answer to a record state: 2xx succeeded (204 empty); 5xx, 408, 425, 429 and
  * anything not a final answer (1xx/3xx: we do not follow redirects) failed and will be retried;

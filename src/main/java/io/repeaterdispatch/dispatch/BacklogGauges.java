@@ -1,5 +1,6 @@
 package io.repeaterdispatch.dispatch;
 
+import io.repeaterdispatch.core.DispatchClock;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;

@@ -1,6 +1,6 @@
 package io.repeaterdispatch.dispatch;
 
-import io.repeaterdispatch.delivery.DeliveryResult;
+import io.repeaterdispatch.core.DeliveryResult;
 import io.repeaterdispatch.store.ReadyRepeater;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

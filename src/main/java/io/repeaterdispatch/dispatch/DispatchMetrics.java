@@ -6,8 +6,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.repeaterdispatch.config.DispatchConfig;
-import io.repeaterdispatch.delivery.DeliveryResult;
-import io.repeaterdispatch.delivery.RecordState;
+import io.repeaterdispatch.core.DeliveryResult;
+import io.repeaterdispatch.core.RecordState;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;

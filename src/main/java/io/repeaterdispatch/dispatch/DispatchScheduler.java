@@ -3,8 +3,9 @@ package io.repeaterdispatch.dispatch;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.repeaterdispatch.admin.RepeaterValidator;
 import io.repeaterdispatch.config.DispatchConfig;
+import io.repeaterdispatch.core.Limits;
+import io.repeaterdispatch.core.WorkQueued;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -41,7 +42,7 @@ public class DispatchScheduler {
             throw new IllegalStateException("dispatch.claim-lease (" + config.claimLease() + ") must be at least "
                     + longestRequest + ": twice dispatch.max-request-timeout (" + config.maxRequestTimeout() + ")");
         }
-        if (config.maxRequestTimeout().toMillis() < RepeaterValidator.MAX_TIMEOUT_MS) {
+        if (config.maxRequestTimeout().toMillis() < Limits.MAX_TIMEOUT_MS) {
             LOG.infof("requests capped at %s (dispatch.max-request-timeout): longer repeater timeouts are cut to it",
                     config.maxRequestTimeout());
         }
@@ -63,6 +64,11 @@ public class DispatchScheduler {
 
     @Scheduled(every = "${dispatch.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
+        nudge();
+    }
+
+    /** An admin change committed something that may be due now. */
+    void onWorkQueued(@Observes WorkQueued event) {
         nudge();
     }
 

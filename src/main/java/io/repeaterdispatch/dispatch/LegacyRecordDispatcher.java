@@ -1,9 +1,9 @@
 package io.repeaterdispatch.dispatch;
 
+import io.repeaterdispatch.core.DispatchClock;
 import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.delivery.HttpSender;
 import io.repeaterdispatch.store.Claim;
-import io.repeaterdispatch.store.HeldClaims;
 import io.repeaterdispatch.store.RecordClaims;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,7 +1,8 @@
 package io.repeaterdispatch.dispatch;
 
-import io.repeaterdispatch.delivery.DeliveryResult;
-import io.repeaterdispatch.delivery.RecordState;
+import io.repeaterdispatch.core.DispatchClock;
+import io.repeaterdispatch.core.DeliveryResult;
+import io.repeaterdispatch.core.RecordState;
 import io.repeaterdispatch.store.Claim;
 import io.repeaterdispatch.store.RecordResult;
 import io.repeaterdispatch.store.RepeaterUpdate;

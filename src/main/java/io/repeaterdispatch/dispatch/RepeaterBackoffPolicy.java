@@ -1,7 +1,7 @@
 package io.repeaterdispatch.dispatch;
 
 import io.repeaterdispatch.config.DispatchConfig;
-import io.repeaterdispatch.delivery.DeliveryResult;
+import io.repeaterdispatch.core.DeliveryResult;
 import io.repeaterdispatch.store.RepeaterUpdate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,12 +1,12 @@
 package io.repeaterdispatch.dispatch;
 
+import io.repeaterdispatch.core.DispatchClock;
 import io.repeaterdispatch.config.DispatchConfig;
-import io.repeaterdispatch.delivery.DeliveryResult;
+import io.repeaterdispatch.core.DeliveryResult;
 import io.repeaterdispatch.delivery.HttpSender;
 import io.repeaterdispatch.lock.RepeaterLock;
 import io.repeaterdispatch.store.Claim;
-import io.repeaterdispatch.store.ClaimedRecord;
-import io.repeaterdispatch.store.HeldClaims;
+import io.repeaterdispatch.core.ClaimedRecord;
 import io.repeaterdispatch.store.ReadyRepeater;
 import io.repeaterdispatch.store.RecordClaims;
 import io.smallrye.mutiny.Uni;

@@ -1,5 +1,6 @@
 package io.repeaterdispatch.dispatch;
 
+import io.repeaterdispatch.core.DispatchClock;
 import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.lock.RedisAvailability;
 import io.repeaterdispatch.store.ReadyRepeater;

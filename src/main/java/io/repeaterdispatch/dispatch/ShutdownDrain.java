@@ -1,9 +1,10 @@
 package io.repeaterdispatch.dispatch;
 
+import io.repeaterdispatch.core.DispatchClock;
 import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.lock.RepeaterLock;
 import io.repeaterdispatch.store.ClaimRelease;
-import io.repeaterdispatch.store.HeldClaims;
+import io.repeaterdispatch.store.Lease;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -89,7 +90,7 @@ public class ShutdownDrain {
                 break;
             }
         }
-        List<HeldClaims.Held> abandoned = held.snapshot();
+        List<Lease> abandoned = held.snapshot();
         long finished = held.recordsEnded() - endedBefore;
         int recordsReleased = abandoned.isEmpty() ? 0 : handBack("records", claimRelease.release(abandoned, clock.now()));
         int locksReleased = lock.held() == 0 ? 0 : handBack("locks", lock.releaseAll());

@@ -19,12 +19,7 @@ import java.time.Instant;
 public class BacklogQuery {
 
     /** $1 now, $2 default flag, $3 ready-query row cap. */
-    public static final String SQL = """
-            SELECT (SELECT count(*) FROM repeat_record WHERE state IN (1, 2) AND next_check <= $1) AS due_records,
-                   (SELECT count(*) FROM (%s) ready) AS ready_repeaters,
-                   (SELECT count(*) FROM repeater
-                     WHERE next_attempt_at > $1 AND NOT is_deleted AND NOT is_paused) AS backed_off_repeaters
-            """.formatted(ReadyRepeaterQuery.SQL);
+    public static final String SQL = SqlStatements.load("backlog");
 
     private final Pool pool;
 

@@ -1,5 +1,7 @@
 package io.repeaterdispatch.store;
 
+import io.repeaterdispatch.core.ClaimedRecord;
+import io.repeaterdispatch.core.Endpoint;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;

@@ -19,12 +19,7 @@ import java.util.UUID;
 public class ClaimRelease {
 
     /** $1 record ids, $2 their claim tokens (parallel arrays), $3 now. Returns the ids released. */
-    static final String RELEASE = """
-            UPDATE repeat_record q SET claim_token = NULL, next_check = $3, updated_at = $3
-              FROM unnest($1::bigint[], $2::uuid[]) AS h(record_id, claim_token)
-             WHERE q.id = h.record_id AND q.claim_token = h.claim_token AND q.state IN (1, 2)
-            RETURNING q.id
-            """;
+    static final String RELEASE = SqlStatements.load("release-claims");
 
     private final Pool pool;
 
@@ -33,7 +28,7 @@ public class ClaimRelease {
     }
 
     /** @return how many records were handed back */
-    public Uni<Integer> release(List<HeldClaims.Held> held, Instant now) {
+    public Uni<Integer> release(List<Lease> held, Instant now) {
         if (held.isEmpty()) {
             return Uni.createFrom().item(0);
         }

@@ -1,5 +1,8 @@
 package io.repeaterdispatch.store;
 
+import io.repeaterdispatch.core.ClaimedRecord;
+import io.repeaterdispatch.core.AuthType;
+import io.repeaterdispatch.core.Endpoint;
 import io.repeaterdispatch.security.SecretCipher;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +25,7 @@ class EndpointRows {
     /** Decrypts the secret here, on the event loop: AES-GCM of a few bytes costs microseconds. */
     Endpoint endpoint(Row row) {
         return new Endpoint(row.getLong("repeater_id"), row.getString("domain"), row.getString("url"),
-                row.getString("http_method"), headers.read(row.getString("headers")), row.getString("auth_type"),
+                row.getString("http_method"), headers.read(row.getString("headers")), AuthType.ofColumn(row.getString("auth_type")),
                 row.getString("auth_username"), cipher.decrypt(row.getString("auth_secret")), row.getInteger("timeout_ms"));
     }
 

@@ -30,24 +30,7 @@ import java.util.List;
 public class ReadyRepeaterQuery {
 
     /** $1 now, $2 default flag for domains without one, $3 row cap. */
-    public static final String SQL = """
-            SELECT r.id, r.domain, r.batch_size FROM repeater r
-              LEFT JOIN domain_flag f ON f.domain = r.domain
-             CROSS JOIN LATERAL (SELECT 1 FROM repeat_record q
-                                  WHERE q.repeater_id = r.id AND q.state IN (1, 2) AND q.next_check <= $1
-                                  ORDER BY q.next_check LIMIT 1) due
-             WHERE r.next_attempt_at IS NULL AND NOT r.is_deleted AND NOT r.is_paused
-               AND COALESCE(f.process_repeaters, $2)
-            UNION ALL
-            SELECT r.id, r.domain, r.batch_size FROM repeater r
-              LEFT JOIN domain_flag f ON f.domain = r.domain
-             CROSS JOIN LATERAL (SELECT 1 FROM repeat_record q
-                                  WHERE q.repeater_id = r.id AND q.state IN (1, 2) AND q.next_check <= $1
-                                  ORDER BY q.next_check LIMIT 1) due
-             WHERE r.next_attempt_at <= $1 AND NOT r.is_deleted AND NOT r.is_paused
-               AND COALESCE(f.process_repeaters, $2)
-            LIMIT $3
-            """;
+    public static final String SQL = SqlStatements.load("ready-repeaters");
 
     private final Pool pool;
 

@@ -1,5 +1,6 @@
 package io.repeaterdispatch.store;
 
+import io.repeaterdispatch.core.ClaimedRecord;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -30,60 +31,17 @@ public class RecordClaims {
      * batch, so the loop requeues the repeater only when there is more to send.
      * $1 repeater, $2 now, $3 limit, $4 lease end, $5 token, $6 default flag.
      */
-    static final String CLAIM_BATCH = """
-            WITH rep AS (
-                SELECT r.* FROM repeater r
-                 WHERE r.id = $1 AND NOT r.is_deleted AND NOT r.is_paused
-                   AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= $2)
-                   AND COALESCE((SELECT f.process_repeaters FROM domain_flag f WHERE f.domain = r.domain), $6)
-            ), due AS (
-                SELECT q.id, q.next_check FROM repeat_record q
-                 WHERE q.repeater_id = (SELECT id FROM rep) AND q.state IN (1, 2) AND q.next_check <= $2
-                 ORDER BY q.next_check, q.id
-                 LIMIT $3 + 1
-                 FOR UPDATE SKIP LOCKED
-            ), picked AS (
-                SELECT id FROM due ORDER BY next_check, id LIMIT $3
-            ), claimed AS (
-                UPDATE repeat_record q SET next_check = $4, claim_token = $5
-                  FROM picked WHERE q.id = picked.id
-                RETURNING q.id, q.payload_id, q.payload, q.content_type, q.attempt_count
-            )
-            SELECT %s, c.id AS record_id, c.payload_id, c.payload, c.content_type, c.attempt_count,
-                   (SELECT count(*) FROM due) > $3 AS more
-              FROM rep r JOIN claimed c ON true
-             ORDER BY c.id
-            """.formatted(EndpointRows.COLUMNS);
+    static final String CLAIM_BATCH = SqlStatements.load("claim-batch");
 
     /**
      * Legacy path scan: due records of legacy-path domains, oldest first. Driven from the repeaters
      * so each probe reads the queued-records partial index of one repeater only.
      * $1 now, $2 default flag, $3 limit.
      */
-    static final String LEGACY_DUE = """
-            SELECT q.id FROM repeater r
-              LEFT JOIN domain_flag f ON f.domain = r.domain
-             CROSS JOIN LATERAL (
-                SELECT q.id, q.next_check FROM repeat_record q
-                 WHERE q.repeater_id = r.id AND q.state IN (1, 2) AND q.next_check <= $1
-                 ORDER BY q.next_check LIMIT $3) q
-             WHERE NOT r.is_deleted AND NOT r.is_paused
-               AND NOT COALESCE(f.process_repeaters, $2)
-             ORDER BY q.next_check
-             LIMIT $3
-            """;
+    static final String LEGACY_DUE = SqlStatements.load("legacy-due");
 
     /** Legacy path: one record claimed on its own (the seed's optimistic per-record claim). $1 id, $2 now, $3 lease end, $4 token. */
-    static final String CLAIM_ONE = """
-            WITH claimed AS (
-                UPDATE repeat_record q SET next_check = $3, claim_token = $4
-                 WHERE q.id = $1 AND q.state IN (1, 2) AND q.next_check <= $2
-                   AND EXISTS (SELECT 1 FROM repeater r WHERE r.id = q.repeater_id AND NOT r.is_deleted AND NOT r.is_paused)
-                RETURNING q.id, q.repeater_id, q.payload_id, q.payload, q.content_type, q.attempt_count
-            )
-            SELECT %s, c.id AS record_id, c.payload_id, c.payload, c.content_type, c.attempt_count
-              FROM claimed c JOIN repeater r ON r.id = c.repeater_id
-            """.formatted(EndpointRows.COLUMNS);
+    static final String CLAIM_ONE = SqlStatements.load("claim-one");
 
     private final Pool pool;
     private final EndpointRows rows;

@@ -18,22 +18,7 @@ public class RecordQueue {
      * $1 repeater, $2 payload ids, $3 payloads, $4 now, $5 actor. Nothing is inserted (not even
      * the audit row) for a missing or deleted repeater.
      */
-    static final String ENQUEUE = """
-            WITH queued AS (
-                INSERT INTO repeat_record (domain, repeater_id, payload_id, payload, content_type, state, registered_at, next_check)
-                SELECT r.domain, r.id, t.payload_id, t.payload, 'application/json', 1, $4, $4
-                  FROM repeater r, unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(payload_id, payload, ord)
-                 WHERE r.id = $1 AND NOT r.is_deleted
-                 ORDER BY t.ord
-                RETURNING id
-            ), audited AS (
-                INSERT INTO admin_audit (at, actor, action, target, detail)
-                SELECT $4, $5, 'records.enqueue', 'repeater/' || $1,
-                       jsonb_build_object('records', count(*), 'firstRecordId', min(id), 'lastRecordId', max(id))
-                  FROM queued HAVING count(*) > 0
-            )
-            SELECT id FROM queued
-            """;
+    static final String ENQUEUE = SqlStatements.load("enqueue");
 
     private final Pool pool;
 

@@ -1,7 +1,7 @@
 package io.repeaterdispatch.store;
 
-import io.repeaterdispatch.delivery.DeliveryResult;
-import io.repeaterdispatch.delivery.RecordState;
+import io.repeaterdispatch.core.DeliveryResult;
+import io.repeaterdispatch.core.RecordState;
 
 import java.time.Instant;
 

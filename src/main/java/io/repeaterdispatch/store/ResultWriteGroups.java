@@ -1,6 +1,6 @@
 package io.repeaterdispatch.store;
 
-import io.repeaterdispatch.dispatch.DispatchClock;
+import io.repeaterdispatch.core.DispatchClock;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -30,32 +30,7 @@ public class ResultWriter {
      * $11..$14 parallel arrays, one element per repeater update (repeater id, backed off,
      * next_attempt_at, last_attempt_at). Returns the ids of the records written.
      */
-    static final String RECORD = """
-            WITH res AS (
-                SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::smallint[], $4::int[], $5::text[],
-                                     $6::int[], $7::timestamptz[], $8::timestamptz[], $9::uuid[])
-                       AS t(record_id, attempt_state, record_state, http_status, message, duration_ms, attempted_at,
-                            next_check, claim_token)
-            ), rec AS (
-                UPDATE repeat_record q
-                   SET state = res.record_state, next_check = res.next_check, attempt_count = q.attempt_count + 1,
-                       claim_token = NULL, updated_at = $10
-                  FROM res
-                 WHERE q.id = res.record_id AND q.claim_token = res.claim_token
-                RETURNING q.id, q.repeater_id
-            ), rep AS (
-                UPDATE repeater r
-                   SET next_attempt_at = u.next_attempt_at, last_attempt_at = u.last_attempt_at, updated_at = $10,
-                       consecutive_failed_batches = CASE WHEN u.backed_off THEN r.consecutive_failed_batches + 1 ELSE 0 END
-                  FROM unnest($11::bigint[], $12::bool[], $13::timestamptz[], $14::timestamptz[])
-                       AS u(repeater_id, backed_off, next_attempt_at, last_attempt_at)
-                 WHERE r.id = u.repeater_id AND EXISTS (SELECT 1 FROM rec WHERE rec.repeater_id = u.repeater_id)
-            )
-            INSERT INTO repeat_record_attempt (record_id, state, http_status, message, duration_ms, created_at)
-            SELECT res.record_id, res.attempt_state, res.http_status, res.message, res.duration_ms, res.attempted_at
-              FROM res JOIN rec ON rec.id = res.record_id
-            RETURNING record_id
-            """;
+    static final String RECORD = SqlStatements.load("record-results");
 
     private final Pool pool;
 

@@ -1,5 +1,6 @@
 package io.repeaterdispatch.delivery;
 
+import io.repeaterdispatch.core.RecordState;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -5,7 +5,6 @@ import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.delivery.HttpSender;
 import io.repeaterdispatch.lock.RedisAvailability;
 import io.repeaterdispatch.lock.RepeaterLock;
-import io.repeaterdispatch.store.HeldClaims;
 import io.repeaterdispatch.store.ReadyRepeaterQuery;
 import io.repeaterdispatch.store.RecordClaims;
 import io.repeaterdispatch.testsupport.Await;

@@ -1,7 +1,7 @@
 package io.repeaterdispatch.dispatch;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.repeaterdispatch.delivery.DeliveryResult;
+import io.repeaterdispatch.core.DeliveryResult;
 import io.repeaterdispatch.store.ReadyRepeater;
 import io.repeaterdispatch.testsupport.Await;
 import io.repeaterdispatch.testsupport.IntegrationTest;

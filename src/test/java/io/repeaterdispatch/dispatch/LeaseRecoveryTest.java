@@ -2,8 +2,8 @@ package io.repeaterdispatch.dispatch;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.repeaterdispatch.config.DispatchConfig;
-import io.repeaterdispatch.delivery.DeliveryResult;
-import io.repeaterdispatch.delivery.RecordState;
+import io.repeaterdispatch.core.DeliveryResult;
+import io.repeaterdispatch.core.RecordState;
 import io.repeaterdispatch.store.RecordResult;
 import io.repeaterdispatch.store.ResultWriter;
 import io.repeaterdispatch.testsupport.Await;

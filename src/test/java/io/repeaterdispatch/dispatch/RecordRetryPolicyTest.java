@@ -1,8 +1,8 @@
 package io.repeaterdispatch.dispatch;
 
-import io.repeaterdispatch.delivery.DeliveryResult;
-import io.repeaterdispatch.delivery.RecordState;
-import io.repeaterdispatch.store.ClaimedRecord;
+import io.repeaterdispatch.core.DeliveryResult;
+import io.repeaterdispatch.core.RecordState;
+import io.repeaterdispatch.core.ClaimedRecord;
 import io.repeaterdispatch.store.RecordResult;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.repeaterdispatch.dispatch;
 
-import io.repeaterdispatch.delivery.DeliveryResult;
-import io.repeaterdispatch.delivery.RecordState;
+import io.repeaterdispatch.core.DeliveryResult;
+import io.repeaterdispatch.core.RecordState;
 import io.repeaterdispatch.store.RepeaterUpdate;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package io.repeaterdispatch.testsupport;
 
-import io.repeaterdispatch.dispatch.DispatchClock;
+import io.repeaterdispatch.core.DispatchClock;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;

@@ -1,6 +1,6 @@
 package io.repeaterdispatch.admin.auth;
 
-import io.repeaterdispatch.admin.Problems;
+import io.repeaterdispatch.admin.web.Problems;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;

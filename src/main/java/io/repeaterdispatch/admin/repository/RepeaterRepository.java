@@ -1,0 +1,88 @@
+package io.repeaterdispatch.admin.repository;
+
+import io.repeaterdispatch.admin.model.RecordFilter;
+import io.repeaterdispatch.admin.model.RecordTransition;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.panache.common.Parameters;
+import io.repeaterdispatch.admin.entity.RepeaterEntity;
+import io.repeaterdispatch.admin.model.RepeaterFilter;
+import io.repeaterdispatch.core.RecordState;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The admin side's repeater queries (HQL over the Panache session). */
+@ApplicationScoped
+public class RepeaterRepository {
+
+    private final RecordRepository records;
+
+    public RepeaterRepository(RecordRepository records) {
+        this.records = records;
+    }
+
+    public Uni<RepeaterEntity> find(long repeaterId) {
+        return RepeaterEntity.findById(repeaterId);
+    }
+
+    /** The repeater, row-locked for this transaction so concurrent admin changes apply one after the other. */
+    public Uni<RepeaterEntity> lock(long repeaterId) {
+        return RepeaterEntity.findById(repeaterId, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    public Uni<Boolean> exists(long repeaterId) {
+        return RepeaterEntity.count("id", repeaterId).map(n -> n > 0);
+    }
+
+    public Uni<RepeaterEntity> persist(RepeaterEntity repeater) {
+        return repeater.persist();
+    }
+
+    /** Up to {@code limit + 1} repeaters with ids above {@code afterId}, in id order (the extra one tells a next page exists). */
+    public Uni<List<RepeaterEntity>> page(RepeaterFilter filter, long afterId, int limit, Instant now) {
+        StringBuilder where = new StringBuilder("id > :after and deleted = :deleted");
+        Parameters args = Parameters.with("after", afterId).and("deleted", filter.deleted());
+        if (filter.domain() != null) {
+            where.append(" and domain = :domain");
+            args.and("domain", filter.domain());
+        }
+        if (filter.paused() != null) {
+            where.append(" and paused = :paused");
+            args.and("paused", filter.paused());
+        }
+        if (filter.backedOff() != null) {
+            where.append(filter.backedOff() ? " and nextAttemptAt > :now" : " and (nextAttemptAt is null or nextAttemptAt <= :now)");
+            args.and("now", now);
+        }
+        return RepeaterEntity.<RepeaterEntity>find(where + " order by id", args).range(0, limit).list();
+    }
+
+    /** Record counts by state for each repeater (only states with records), in one grouped query. */
+    public Uni<Map<Long, Map<RecordState, Long>>> recordCounts(List<Long> repeaterIds, boolean queuedOnly) {
+        String states = queuedOnly ? " and r.state in (" + RecordState.sqlList(RecordState.QUEUED) + ")" : "";
+        return Panache.getSession().flatMap(session -> session
+                        .createSelectionQuery("select r.repeaterId, r.state, count(r) from RepeatRecordEntity r "
+                                + "where r.repeaterId in (:ids)" + states + " group by r.repeaterId, r.state", Object[].class)
+                        .setParameter("ids", repeaterIds)
+                        .getResultList())
+                .map(rows -> {
+                    Map<Long, Map<RecordState, Long>> counts = new HashMap<>();
+                    for (Object[] row : rows) {
+                        counts.computeIfAbsent((Long) row[0], id -> new EnumMap<>(RecordState.class))
+                                .put(RecordState.of(((Number) row[1]).intValue()), ((Number) row[2]).longValue());
+                    }
+                    return counts;
+                });
+    }
+
+    /** Cancels every queued record of the repeater (with its soft delete, in the caller's transaction). */
+    public Uni<Integer> cancelQueuedRecords(long repeaterId, Instant now) {
+        return records.apply(RecordTransition.CANCEL, repeaterId, new RecordFilter(null, null, null, null), now);
+    }
+}

@@ -1,0 +1,69 @@
+package io.repeaterdispatch.admin.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.repeaterdispatch.config.AdminConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads and checks an enqueue body: a non-empty JSON array of {"payloadId": "...", "payload": <any JSON>}. */
+@ApplicationScoped
+public class EnqueueItems {
+
+    /** The records to queue, in input order: parallel lists of payload ids and payload JSON texts. */
+    public record Items(List<String> payloadIds, List<String> payloads) {
+    }
+
+    private final AdminConfig admin;
+
+    public EnqueueItems(AdminConfig admin) {
+        this.admin = admin;
+    }
+
+    /** Every invalid item is reported at once (400); a payload over admin.max-payload-bytes is a 413. */
+    public Items read(JsonNode body) {
+        if (body == null || !body.isArray() || body.isEmpty()) {
+            throw ApiException.badRequest("body must be a non-empty JSON array of {\"payloadId\": \"...\", \"payload\": <JSON>}");
+        }
+        if (body.size() > admin.maxEnqueueItems()) {
+            throw ApiException.badRequest("at most " + admin.maxEnqueueItems() + " records per call, got " + body.size());
+        }
+        List<String> payloadIds = new ArrayList<>(body.size());
+        List<String> payloads = new ArrayList<>(body.size());
+        List<ApiException.FieldError> errors = new ArrayList<>();
+        for (int i = 0; i < body.size(); i++) {
+            JsonNode item = body.get(i);
+            JsonNode payloadId = item.get("payloadId");
+            if (!item.isObject()) {
+                errors.add(new ApiException.FieldError("[" + i + "]", "must be an object"));
+                continue;
+            }
+            if (payloadId == null || !payloadId.isTextual() || payloadId.asText().isBlank() || payloadId.asText().length() > 255
+                    || RepeaterValidator.hasControl(payloadId.asText()) || RepeaterValidator.hasLoneSurrogate(payloadId.asText())) {
+                errors.add(new ApiException.FieldError("[" + i + "].payloadId", "required; a string of 1-255 characters, no control characters or lone surrogates"));
+            }
+            if (!item.has("payload")) {
+                errors.add(new ApiException.FieldError("[" + i + "].payload", "required; any JSON value"));
+                continue;
+            }
+            String payload = item.get("payload").toString();
+            if (RepeaterValidator.hasLoneSurrogate(payload)) {
+                // JSON may spell one ("\ud800"), but UTF-8 cannot hold it: stored, it became '?'
+                errors.add(new ApiException.FieldError("[" + i + "].payload", "not valid Unicode: a lone surrogate (\\ud800-\\udfff)"));
+                continue;
+            }
+            if (payload.getBytes(StandardCharsets.UTF_8).length > admin.maxPayloadBytes()) {
+                throw new ApiException(413, "Payload Too Large",
+                        "record [" + i + "] payload exceeds " + admin.maxPayloadBytes() + " bytes", null);
+            }
+            payloadIds.add(payloadId == null ? null : payloadId.asText());
+            payloads.add(payload);
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        return new Items(payloadIds, payloads);
+    }
+}

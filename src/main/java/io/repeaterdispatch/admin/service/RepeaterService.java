@@ -1,0 +1,185 @@
+package io.repeaterdispatch.admin.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.repeaterdispatch.admin.entity.RepeaterEntity;
+import io.repeaterdispatch.admin.model.RepeaterFilter;
+import io.repeaterdispatch.admin.repository.RepeaterRepository;
+import io.repeaterdispatch.core.AuthType;
+import io.repeaterdispatch.core.DispatchClock;
+import io.repeaterdispatch.core.WorkQueued;
+import io.repeaterdispatch.security.SecretCipher;
+import io.repeaterdispatch.store.HeadersColumn;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Repeaters: create, list, read, update, soft-delete, pause, resume. Owns each change's
+ * transaction, its defaults and validation, its audit row (in the same transaction) and, after the
+ * commit, the wake-up that lets dispatch see the change.
+ */
+@ApplicationScoped
+public class RepeaterService {
+
+    private final RepeaterRepository repeaters;
+    private final RepeaterValidator validator;
+    private final RepeaterViews views;
+    private final AuditTrail audit;
+    private final DispatchClock clock;
+    private final HeadersColumn headers;
+    private final ObjectMapper json;
+    private final SecretCipher cipher;
+    private final Event<WorkQueued> workQueued;
+
+    public RepeaterService(RepeaterRepository repeaters, RepeaterValidator validator, RepeaterViews views, AuditTrail audit,
+                           DispatchClock clock, HeadersColumn headers, ObjectMapper json, SecretCipher cipher,
+                           Event<WorkQueued> workQueued) {
+        this.repeaters = repeaters;
+        this.validator = validator;
+        this.views = views;
+        this.audit = audit;
+        this.clock = clock;
+        this.headers = headers;
+        this.json = json;
+        this.cipher = cipher;
+        this.workQueued = workQueued;
+    }
+
+    /** The destination is checked (a DNS lookup) before the transaction, so no connection waits on DNS. */
+    public Uni<RepeaterView> create(CreateRepeaterRequest request, String actor) {
+        validator.check(request);
+        RepeaterEntity r = new RepeaterEntity();
+        r.domain = request.domain();
+        r.name = request.name().strip();
+        r.url = request.url();
+        r.httpMethod = request.method() == null ? RepeaterDefaults.METHOD : request.method().toUpperCase(Locale.ROOT);
+        r.headers = headers.write(request.headers());
+        setAuth(r, request.auth());
+        r.timeoutMs = request.timeoutMs() == null ? RepeaterDefaults.TIMEOUT_MS : request.timeoutMs();
+        r.batchSize = request.batchSize() == null ? RepeaterDefaults.BATCH_SIZE : request.batchSize();
+        r.createdAt = clock.now();
+        r.updatedAt = r.createdAt;
+        return validator.checkDestination(r.url).chain(() -> Panache.withTransaction(() -> repeaters.persist(r)
+                .call(saved -> audit.record(actor, "repeater.create", "repeater/" + saved.id, Map.of("after", views.bare(saved))))
+                .flatMap(saved -> views.load(saved.id))));
+    }
+
+    /** Repeaters in id order, one keyset page at a time, with their queued-record counts. */
+    public Uni<Page<RepeaterView>> list(RepeaterFilter filter, long afterId, int limit) {
+        return Panache.withSession(() -> repeaters.page(filter, afterId, limit, clock.now())
+                .flatMap(views::withQueuedCounts)
+                .map(items -> Page.of(items, limit, v -> Long.toString(v.id()))));
+    }
+
+    public Uni<RepeaterView> get(long repeaterId) {
+        return Panache.withSession(() -> views.load(repeaterId));
+    }
+
+    /**
+     * Changes the given fields. A new URL is a new endpoint, so the old one's backoff is dropped.
+     * Records keep queueing; the next batch uses the new settings.
+     */
+    public Uni<RepeaterView> update(long repeaterId, JsonNode body, String actor) throws JsonProcessingException {
+        RepeaterPatch patch = RepeaterPatch.read(body, json);
+        // a new URL's destination is checked before the transaction (DNS), its syntax with the rest below
+        Uni<Void> destination = patch.url().filter(RepeaterValidator::looksLikeUrl).map(validator::checkDestination)
+                .orElseGet(Uni.createFrom()::voidItem);
+        return destination.chain(() -> Panache.withTransaction(() -> live(repeaterId).flatMap(r -> {
+                    CreateRepeaterRequest next = patch.over(r, headers.read(r.headers));
+                    validator.check(next, patch.has("auth"));
+                    RepeaterView before = views.bare(r);
+                    boolean newEndpoint = patch.has("url") && !next.url().equals(r.url);
+                    r.name = next.name().strip();
+                    r.url = next.url();
+                    r.httpMethod = next.method().toUpperCase(Locale.ROOT);
+                    r.headers = headers.write(next.headers());
+                    if (patch.has("auth")) {
+                        setAuth(r, next.auth());
+                    }
+                    r.timeoutMs = next.timeoutMs();
+                    r.batchSize = next.batchSize();
+                    if (newEndpoint) {
+                        clearBackoff(r);
+                    }
+                    r.updatedAt = clock.now();
+                    Map<String, Object> detail = new LinkedHashMap<>(AuditTrail.change(before, views.bare(r)));
+                    detail.put("fields", patch.fields);
+                    return audit.record(actor, "repeater.update", "repeater/" + repeaterId, detail);
+                }).flatMap(done -> views.load(repeaterId))))
+                .invoke(() -> workQueued.fire(new WorkQueued("repeater updated")));
+    }
+
+    /**
+     * Soft delete: the repeater is never dispatched again and its queued records are cancelled (in
+     * the same transaction, so none is left queued for nobody); everything stays readable.
+     */
+    public Uni<RepeaterView> delete(long repeaterId, String actor) {
+        return Panache.withTransaction(() -> live(repeaterId).flatMap(r -> {
+                    r.deleted = true;
+                    r.updatedAt = clock.now();
+                    return repeaters.cancelQueuedRecords(repeaterId, r.updatedAt)
+                            .call(cancelled -> audit.record(actor, "repeater.delete", "repeater/" + repeaterId,
+                                    Map.of("cancelledRecords", cancelled)));
+                })
+                .flatMap(done -> views.load(repeaterId)));
+    }
+
+    /** Stops dispatching to the repeater (records keep queueing) and clears its backoff, as the seed does. */
+    public Uni<RepeaterView> pause(long repeaterId, String actor) {
+        return change(repeaterId, actor, "repeater.pause", r -> {
+            r.paused = true;
+            clearBackoff(r);
+        });
+    }
+
+    public Uni<RepeaterView> resume(long repeaterId, String actor) {
+        return change(repeaterId, actor, "repeater.resume", r -> r.paused = false)
+                .invoke(() -> workQueued.fire(new WorkQueued("repeater resumed")));
+    }
+
+    private Uni<RepeaterView> change(long repeaterId, String actor, String action, Consumer<RepeaterEntity> edit) {
+        return Panache.withTransaction(() -> live(repeaterId).flatMap(r -> {
+            RepeaterView before = views.bare(r);
+            edit.accept(r);
+            r.updatedAt = clock.now();
+            return audit.record(actor, action, "repeater/" + repeaterId, AuditTrail.change(before, views.bare(r)));
+        }).flatMap(done -> views.load(repeaterId)));
+    }
+
+    /** The repeater, locked for this transaction so concurrent admin changes apply one after the other. */
+    private Uni<RepeaterEntity> live(long repeaterId) {
+        return repeaters.lock(repeaterId)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("repeater", repeaterId))
+                .invoke(r -> {
+                    if (r.deleted) {
+                        throw ApiException.conflict("repeater " + repeaterId + " is deleted");
+                    }
+                });
+    }
+
+    private static void clearBackoff(RepeaterEntity r) {
+        r.nextAttemptAt = null;
+        r.lastAttemptAt = null;
+        r.consecutiveFailedBatches = 0;
+    }
+
+    /** Secrets are stored encrypted (see SecretCipher); nothing reads them back but the sender. */
+    private void setAuth(RepeaterEntity r, CreateRepeaterRequest.Auth auth) {
+        AuthType type = auth == null ? AuthType.NONE : AuthType.ofColumn(auth.type() == null ? AuthType.NONE.column() : auth.type());
+        r.authType = type.column();
+        r.authUsername = type == AuthType.BASIC ? auth.username() : null;
+        r.authSecret = cipher.encrypt(switch (type) {
+            case BASIC -> auth.password();
+            case BEARER -> auth.token();
+            case NONE -> null;
+        });
+    }
+}

@@ -1,0 +1,22 @@
+package io.repeaterdispatch.admin.web;
+
+/** Request bodies shown as examples in the OpenAPI document (/q/openapi, Swagger UI). */
+final class ApiExamples {
+
+    static final String SET_FLAG = "{\"enabled\": false}";
+
+    static final String ENQUEUE = "[{\"payloadId\": \"case-123\", \"payload\": {\"case\": \"123\", \"status\": \"open\"}}, {\"payloadId\": \"case-124\", \"payload\": {\"case\": \"124\"}}]";
+
+    static final String BULK_REQUEUE = "{\"state\": [\"cancelled\", \"invalid_payload\"], \"registeredAfter\": \"2026-11-01T00:00:00Z\"}";
+
+    static final String BULK_RESEND = "{\"payloadId\": \"case-123\"}";
+
+    static final String BULK_CANCEL = "{}";
+
+    static final String CREATE_REPEATER = "{\"domain\": \"acme\", \"name\": \"crm\", \"url\": \"https://crm.example.com/hooks\", \"auth\": {\"type\": \"bearer\", \"token\": \"s3cr3t\"}, \"headers\": {\"X-Source\": \"repeater-dispatch\"}, \"timeoutMs\": 30000, \"batchSize\": 7}";
+
+    static final String UPDATE_REPEATER = "{\"url\": \"https://crm.example.com/v2/hooks\", \"timeoutMs\": 10000}";
+
+    private ApiExamples() {
+    }
+}

@@ -1,0 +1,65 @@
+package io.repeaterdispatch.admin.web;
+
+import io.repeaterdispatch.admin.model.RecordTransition;
+import io.repeaterdispatch.admin.service.RecordService;
+import io.repeaterdispatch.admin.service.RecordViews;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** One record: read it with its attempts, read its payload, requeue, resend or cancel it. */
+@Tag(name = "Records")
+@Path("/api/v1/records/{id}")
+@Produces(MediaType.APPLICATION_JSON)
+public class RecordResource {
+
+    private final RecordService records;
+
+    public RecordResource(RecordService records) {
+        this.records = records;
+    }
+
+    @GET
+    @Operation(summary = "Read a record", description = "With every attempt, oldest first.")
+    public Uni<RecordViews.RecordView> get(@PathParam("id") String id) {
+        return records.get(Ids.parse(id, "record"));
+    }
+
+    @GET
+    @Path("payload")
+    @Produces(MediaType.WILDCARD)
+    @Operation(summary = "Read a record's payload", description = "Exactly as queued, with its content type.")
+    public Uni<Response> payload(@PathParam("id") String id) {
+        return records.payload(Ids.parse(id, "record")).map(payload -> Response.ok(payload.body(), payload.contentType()).build());
+    }
+
+    @POST
+    @Path("requeue")
+    @Operation(summary = "Requeue a record", description = "From cancelled or invalid_payload (fresh tries) or failed (due now); 409 otherwise or while it is being delivered.")
+    public Uni<RecordViews.RecordView> requeue(@PathParam("id") String id, @Context SecurityContext who) {
+        return records.apply(RecordTransition.REQUEUE, Ids.parse(id, "record"), Callers.name(who));
+    }
+
+    @POST
+    @Path("resend")
+    @Operation(summary = "Resend a record", description = "From succeeded or empty; 409 otherwise.")
+    public Uni<RecordViews.RecordView> resend(@PathParam("id") String id, @Context SecurityContext who) {
+        return records.apply(RecordTransition.RESEND, Ids.parse(id, "record"), Callers.name(who));
+    }
+
+    @POST
+    @Path("cancel")
+    @Operation(summary = "Cancel a record", description = "From pending or failed; 409 otherwise. Wins over an attempt in flight.")
+    public Uni<RecordViews.RecordView> cancel(@PathParam("id") String id, @Context SecurityContext who) {
+        return records.apply(RecordTransition.CANCEL, Ids.parse(id, "record"), Callers.name(who));
+    }
+}

@@ -1,0 +1,116 @@
+package io.repeaterdispatch.admin.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.repeaterdispatch.admin.model.RecordFilter;
+import io.repeaterdispatch.admin.model.RecordTransition;
+import io.repeaterdispatch.admin.service.BulkRecordFilter;
+import io.repeaterdispatch.admin.service.Page;
+import io.repeaterdispatch.admin.service.RecordService;
+import io.repeaterdispatch.admin.service.RecordService.BulkResult;
+import io.repeaterdispatch.admin.service.RecordService.EnqueueResponse;
+import io.repeaterdispatch.admin.service.RecordViews;
+import io.repeaterdispatch.core.RecordState;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A repeater's records: enqueue, list, and requeue / resend / cancel in bulk. */
+@Tag(name = "Records", description = "Queued payloads and their delivery attempts")
+@Path("/api/v1/repeaters/{id}/records")
+@Produces(MediaType.APPLICATION_JSON)
+public class RepeaterRecordsResource {
+
+    private final RecordService records;
+
+    public RepeaterRecordsResource(RecordService records) {
+        this.records = records;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Enqueue records", description = "A JSON array of {payloadId, payload}; all are queued or none (at most admin.max-enqueue-items per call, admin.max-payload-bytes per payload: 400 / 413).")
+    public Uni<RestResponse<EnqueueResponse>> enqueue(@PathParam("id") String id,
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "two records", value = ApiExamples.ENQUEUE))) JsonNode body, @Context SecurityContext who) {
+        return records.enqueue(Ids.parse(id, "repeater"), body, Callers.name(who))
+                .map(queued -> RestResponse.status(RestResponse.Status.ACCEPTED, queued));
+    }
+
+    @GET
+    @Operation(summary = "List a repeater's records", description = "Newest first, keyset-paginated; filters: state (comma-separated names), payloadId.")
+    public Uni<Page<RecordViews.RecordSummary>> list(@PathParam("id") String id, @QueryParam("state") String state,
+                                                     @QueryParam("payloadId") String payloadId,
+                                                     @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
+        long repeaterId = Ids.parse(id, "repeater");
+        QueryParams params = new QueryParams();
+        int limit = params.limit(limitParam);
+        long before = params.idCursor(cursor, true);
+        List<RecordState> states = params.states(state);
+        params.text(payloadId, "payloadId", 255);
+        params.check();
+        return records.listOfRepeater(repeaterId, states, payloadId, before, limit);
+    }
+
+    @POST
+    @Path("requeue")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Requeue a repeater's records", description = "Cancelled and invalid-payload records get a fresh set of tries; failed ones become due now. One statement; answers how many changed. 409 if the states asked for can never be requeued.")
+    public Uni<BulkResult> requeue(@PathParam("id") String id,
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "rejected this month", value = ApiExamples.BULK_REQUEUE))) BulkRecordFilter filter, @Context SecurityContext who) {
+        return bulk(RecordTransition.REQUEUE, id, filter, who);
+    }
+
+    @POST
+    @Path("resend")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Resend a repeater's records", description = "Succeeded (and empty) records are sent again. One statement; answers how many changed.")
+    public Uni<BulkResult> resend(@PathParam("id") String id,
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "one payload again", value = ApiExamples.BULK_RESEND))) BulkRecordFilter filter, @Context SecurityContext who) {
+        return bulk(RecordTransition.RESEND, id, filter, who);
+    }
+
+    @POST
+    @Path("cancel")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Cancel a repeater's records", description = "Pending and failed records stop. One statement; answers how many changed.")
+    public Uni<BulkResult> cancel(@PathParam("id") String id,
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "everything still queued", value = ApiExamples.BULK_CANCEL))) BulkRecordFilter filter, @Context SecurityContext who) {
+        return bulk(RecordTransition.CANCEL, id, filter, who);
+    }
+
+    private Uni<BulkResult> bulk(RecordTransition transition, String id, BulkRecordFilter body, SecurityContext who) {
+        long repeaterId = Ids.parse(id, "repeater");
+        BulkRecordFilter requested = body == null ? new BulkRecordFilter(null, null, null, null) : body;
+        QueryParams params = new QueryParams();
+        List<RecordState> states = params.states(requested.state());
+        String payloadId = params.text(requested.payloadId(), "payloadId", 255);
+        Instant after = params.instant(requested.registeredAfter(), "registeredAfter");
+        Instant before = params.instant(requested.registeredBefore(), "registeredBefore");
+        if (after != null && before != null && !after.isBefore(before)) {
+            params.invalid("registeredBefore", "must be later than registeredAfter");
+        }
+        params.check();
+        return records.applyAll(transition, repeaterId, new RecordFilter(states, payloadId, after, before), requested,
+                Callers.name(who));
+    }
+}

@@ -1,0 +1,108 @@
+package io.repeaterdispatch.admin.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.repeaterdispatch.admin.model.RepeaterFilter;
+import io.repeaterdispatch.admin.service.CreateRepeaterRequest;
+import io.repeaterdispatch.admin.service.Page;
+import io.repeaterdispatch.admin.service.RepeaterService;
+import io.repeaterdispatch.admin.service.RepeaterValidator;
+import io.repeaterdispatch.admin.service.RepeaterView;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/** Repeaters: create, list, read (with backoff state and record counts), update, delete, pause, resume. */
+@Tag(name = "Repeaters", description = "Remote endpoints, one per domain and URL, with their backoff state")
+@Path("/api/v1/repeaters")
+@Produces(MediaType.APPLICATION_JSON)
+public class RepeaterResource {
+
+    private final RepeaterService repeaters;
+
+    public RepeaterResource(RepeaterService repeaters) {
+        this.repeaters = repeaters;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a repeater", description = "Secrets in auth are write-only: stored encrypted, never returned. The URL must pass the outbound URL policy.")
+    public Uni<RestResponse<RepeaterView>> create(
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "new repeater", value = ApiExamples.CREATE_REPEATER))) CreateRepeaterRequest request, @Context SecurityContext who) {
+        return repeaters.create(request, Callers.name(who)).map(view -> RestResponse.status(RestResponse.Status.CREATED, view));
+    }
+
+    @GET
+    @Operation(summary = "List repeaters", description = "Keyset-paginated in id order (limit 1-500, cursor from the previous page). Filters: domain, paused, backedOff, deleted (default false). Each item has its backoff state and queued-record counts.")
+    public Uni<Page<RepeaterView>> list(@QueryParam("domain") String domain, @QueryParam("paused") String paused,
+                                        @QueryParam("backedOff") String backedOff, @QueryParam("deleted") String deleted,
+                                        @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
+        QueryParams params = new QueryParams();
+        int limit = params.limit(limitParam);
+        long after = params.idCursor(cursor, false);
+        if (domain != null && !RepeaterValidator.DOMAIN.matcher(domain).matches()) {
+            params.invalid("domain", "not a valid domain name");
+        }
+        Boolean isPaused = params.bool(paused, "paused");
+        Boolean isBackedOff = params.bool(backedOff, "backedOff");
+        Boolean isDeleted = params.bool(deleted, "deleted");
+        params.check();
+        return repeaters.list(new RepeaterFilter(domain, isPaused, isBackedOff, isDeleted != null && isDeleted), after, limit);
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "Read a repeater", description = "With backoff state and record counts by state.")
+    public Uni<RepeaterView> get(@PathParam("id") String id) {
+        return repeaters.get(Ids.parse(id, "repeater"));
+    }
+
+    @PATCH
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Update a repeater", description = "Changes only the fields given (name, url, method, headers, auth, timeoutMs, batchSize); headers and auth are replaced whole. A new URL drops the backoff.")
+    public Uni<RepeaterView> update(@PathParam("id") String id,
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "new URL and timeout", value = ApiExamples.UPDATE_REPEATER))) JsonNode body, @Context SecurityContext who)
+            throws JsonProcessingException {
+        return repeaters.update(Ids.parse(id, "repeater"), body, Callers.name(who));
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Delete a repeater (soft)", description = "It is never dispatched again; its queued records are cancelled; everything stays readable.")
+    public Uni<RepeaterView> delete(@PathParam("id") String id, @Context SecurityContext who) {
+        return repeaters.delete(Ids.parse(id, "repeater"), Callers.name(who));
+    }
+
+    @POST
+    @Path("{id}/pause")
+    @Operation(summary = "Pause a repeater", description = "Records keep queueing; nothing is sent until resumed. Clears the backoff.")
+    public Uni<RepeaterView> pause(@PathParam("id") String id, @Context SecurityContext who) {
+        return repeaters.pause(Ids.parse(id, "repeater"), Callers.name(who));
+    }
+
+    @POST
+    @Path("{id}/resume")
+    @Operation(summary = "Resume a repeater", description = "Dispatch picks it up at once.")
+    public Uni<RepeaterView> resume(@PathParam("id") String id, @Context SecurityContext who) {
+        return repeaters.resume(Ids.parse(id, "repeater"), Callers.name(who));
+    }
+}

@@ -1,0 +1,40 @@
+package io.repeaterdispatch.admin.web;
+
+import io.vertx.core.VertxException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+
+import java.net.ConnectException;
+import java.util.Set;
+
+/**
+ * Tells "PostgreSQL is unreachable or restarting" apart from a real failure, so that a caller gets
+ * 503 with Retry-After (try again, nothing was stored) instead of a 500 while the database restarts.
+ */
+final class StoreOutage {
+
+    /** SQLSTATE 08xxx connection exceptions and 57P01-57P03 shutdown / cannot connect now. */
+    private static final Set<String> OUTAGE_STATES = Set.of("57P01", "57P02", "57P03");
+
+    private StoreOutage() {
+    }
+
+    static boolean isOutage(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException || t instanceof ClosedConnectionException) {
+                return true;
+            }
+            if (t instanceof PgException pg && pg.getSqlState() != null
+                    && (pg.getSqlState().startsWith("08") || OUTAGE_STATES.contains(pg.getSqlState()))) {
+                return true;
+            }
+            // The pool reports a refused or reset connection as a bare VertxException.
+            String message = t.getMessage();
+            if (t instanceof VertxException && message != null
+                    && (message.contains("Connection refused") || message.contains("Connection reset") || message.contains("closed"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

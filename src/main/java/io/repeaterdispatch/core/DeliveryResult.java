@@ -1,0 +1,28 @@
+package io.repeaterdispatch.core;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What one attempt to send one record produced.
+ *
+ * @param outcome    SUCCEEDED, EMPTY, FAILED (retryable) or INVALID_PAYLOAD (not retried)
+ * @param httpStatus null when no response arrived (timeout, connection error)
+ * @param message    response excerpt or error, short
+ * @param retryAfter the endpoint's Retry-After on 429/503, else null
+ * @param failure    why no answer arrived; null when the endpoint answered
+ */
+public record DeliveryResult(long recordId, RecordState outcome, Integer httpStatus, String message,
+                             Instant attemptedAt, long durationMs, Duration retryAfter, FailureKind failure) {
+
+    /** An attempt the endpoint answered. */
+    public DeliveryResult(long recordId, RecordState outcome, Integer httpStatus, String message,
+                          Instant attemptedAt, long durationMs, Duration retryAfter) {
+        this(recordId, outcome, httpStatus, message, attemptedAt, durationMs, retryAfter, null);
+    }
+
+    /** No answer within the request's timeout (it held its slot for the whole timeout). */
+    public boolean timedOut() {
+        return failure == FailureKind.TIMEOUT;
+    }
+}

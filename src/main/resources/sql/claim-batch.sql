@@ -1,0 +1,22 @@
+WITH rep AS (
+    SELECT r.* FROM repeater r
+     WHERE r.id = $1 AND NOT r.is_deleted AND NOT r.is_paused
+       AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= $2)
+       AND COALESCE((SELECT f.process_repeaters FROM domain_flag f WHERE f.domain = r.domain), $6)
+), due AS (
+    SELECT q.id, q.next_check FROM repeat_record q
+     WHERE q.repeater_id = (SELECT id FROM rep) AND q.state IN ({{QUEUED}}) AND q.next_check <= $2
+     ORDER BY q.next_check, q.id
+     LIMIT $3 + 1
+     FOR UPDATE SKIP LOCKED
+), picked AS (
+    SELECT id FROM due ORDER BY next_check, id LIMIT $3
+), claimed AS (
+    UPDATE repeat_record q SET next_check = $4, claim_token = $5
+      FROM picked WHERE q.id = picked.id
+    RETURNING q.id, q.payload_id, q.payload, q.content_type, q.attempt_count
+)
+SELECT {{ENDPOINT_COLUMNS}}, c.id AS record_id, c.payload_id, c.payload, c.content_type, c.attempt_count,
+       (SELECT count(*) FROM due) > $3 AS more
+  FROM rep r JOIN claimed c ON true
+ ORDER BY c.id

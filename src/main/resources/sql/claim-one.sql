@@ -1,0 +1,8 @@
+WITH claimed AS (
+    UPDATE repeat_record q SET next_check = $3, claim_token = $4
+     WHERE q.id = $1 AND q.state IN ({{QUEUED}}) AND q.next_check <= $2
+       AND EXISTS (SELECT 1 FROM repeater r WHERE r.id = q.repeater_id AND NOT r.is_deleted AND NOT r.is_paused)
+    RETURNING q.id, q.repeater_id, q.payload_id, q.payload, q.content_type, q.attempt_count
+)
+SELECT {{ENDPOINT_COLUMNS}}, c.id AS record_id, c.payload_id, c.payload, c.content_type, c.attempt_count
+  FROM claimed c JOIN repeater r ON r.id = c.repeater_id

@@ -1,0 +1,14 @@
+WITH queued AS (
+    INSERT INTO repeat_record (domain, repeater_id, payload_id, payload, content_type, state, registered_at, next_check)
+    SELECT r.domain, r.id, t.payload_id, t.payload, 'application/json', {{PENDING}}, $4, $4
+      FROM repeater r, unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(payload_id, payload, ord)
+     WHERE r.id = $1 AND NOT r.is_deleted
+     ORDER BY t.ord
+    RETURNING id
+), audited AS (
+    INSERT INTO admin_audit (at, actor, action, target, detail)
+    SELECT $4, $5, 'records.enqueue', 'repeater/' || $1,
+           jsonb_build_object('records', count(*), 'firstRecordId', min(id), 'lastRecordId', max(id))
+      FROM queued HAVING count(*) > 0
+)
+SELECT id FROM queued

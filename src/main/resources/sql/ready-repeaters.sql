@@ -1,0 +1,16 @@
+SELECT r.id, r.domain, r.batch_size FROM repeater r
+  LEFT JOIN domain_flag f ON f.domain = r.domain
+ CROSS JOIN LATERAL (SELECT 1 FROM repeat_record q
+                      WHERE q.repeater_id = r.id AND q.state IN ({{QUEUED}}) AND q.next_check <= $1
+                      ORDER BY q.next_check LIMIT 1) due
+ WHERE r.next_attempt_at IS NULL AND NOT r.is_deleted AND NOT r.is_paused
+   AND COALESCE(f.process_repeaters, $2)
+UNION ALL
+SELECT r.id, r.domain, r.batch_size FROM repeater r
+  LEFT JOIN domain_flag f ON f.domain = r.domain
+ CROSS JOIN LATERAL (SELECT 1 FROM repeat_record q
+                      WHERE q.repeater_id = r.id AND q.state IN ({{QUEUED}}) AND q.next_check <= $1
+                      ORDER BY q.next_check LIMIT 1) due
+ WHERE r.next_attempt_at <= $1 AND NOT r.is_deleted AND NOT r.is_paused
+   AND COALESCE(f.process_repeaters, $2)
+LIMIT $3
