@@ -14,7 +14,7 @@ public interface DispatchConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** How often the scheduler nudges both paths (picks up records and repeaters that became due); at least 1s. */
+    /** How often both paths look for records and repeaters that became due with time; wake-ups cover everything else. */
     @WithDefault("1s")
     Duration tick();
 
@@ -123,7 +123,7 @@ public interface DispatchConfig {
 
     interface Legacy {
         /** Records the legacy path scans for per poll (the poll runs every dispatch tick). */
-        @WithDefault("256")
+        @WithDefault("100")
         int maxPerPoll();
     }
 

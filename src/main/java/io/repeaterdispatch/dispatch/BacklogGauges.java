@@ -3,12 +3,15 @@ package io.repeaterdispatch.dispatch;
 import io.repeaterdispatch.core.DispatchClock;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
 import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.store.Backlog;
 import io.repeaterdispatch.store.BacklogQuery;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,9 +53,12 @@ public class BacklogGauges implements DispatchListener {
         ready.set(readyRepeaters);
     }
 
-    @Scheduled(every = "${dispatch.metrics.backlog-refresh:15s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> scheduledRefresh() {
-        return refresh().replaceWithVoid();
+    void onStart(@Observes StartupEvent event, Scheduler scheduler) {
+        scheduler.newJob("dispatch.metrics.backlog-refresh")
+                .setInterval(config.metrics().backlogRefresh().toString())
+                .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                .setAsyncTask(execution -> refresh().replaceWithVoid())
+                .schedule();
     }
 
     /**

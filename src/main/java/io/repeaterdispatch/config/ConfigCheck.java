@@ -1,0 +1,92 @@
+package io.repeaterdispatch.config;
+
+import io.quarkus.runtime.StartupEvent;
+import io.repeaterdispatch.core.Limits;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one start-up check of the service's own settings, before anything else starts: every value
+ * in range and every rule between values (the claim lease outlasting a request, backoff minimums
+ * below their maximums), all problems reported at once. Formats with a parser of their own are
+ * checked where they are read, also at start: admin.tokens (AdminTokens), url-policy.deny
+ * (UrlPolicy), secrets.* (SecretCipher).
+ */
+@ApplicationScoped
+public class ConfigCheck {
+
+    private static final Logger LOG = Logger.getLogger(ConfigCheck.class);
+    /** The schema's CHECK on repeater.batch_size (migrations/V1). */
+    static final int LARGEST_BATCH = 10_000;
+
+    void onStart(@Observes @Priority(1) StartupEvent event, DispatchConfig dispatch, AdminConfig admin) {
+        List<String> problems = problems(dispatch, admin);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("invalid configuration: " + String.join("; ", problems));
+        }
+        if (dispatch.maxRequestTimeout().toMillis() < Limits.MAX_TIMEOUT_MS) {
+            LOG.infof("requests capped at %s (dispatch.max-request-timeout): longer repeater timeouts are cut to it",
+                    dispatch.maxRequestTimeout());
+        }
+    }
+
+    /** Every problem of these settings, each naming its key; empty when they are fine. */
+    public static List<String> problems(DispatchConfig d, AdminConfig a) {
+        List<String> problems = new ArrayList<>();
+        atLeast(problems, "dispatch.tick", d.tick(), Duration.ofMillis(10));
+        atLeast(problems, "dispatch.max-request-timeout", d.maxRequestTimeout(), Duration.ofMillis(1));
+        // A lease shorter than a request could be re-claimed while its request is still running: a double send.
+        // HttpSender caps every request at dispatch.max-request-timeout, whatever the repeater's own timeout.
+        Duration longestRequest = d.maxRequestTimeout().multipliedBy(2);
+        if (d.claimLease().compareTo(longestRequest) < 0) {
+            problems.add("dispatch.claim-lease (" + d.claimLease() + ") must be at least " + longestRequest
+                    + ": twice dispatch.max-request-timeout (" + d.maxRequestTimeout() + ")");
+        }
+        atLeast(problems, "dispatch.shutdown-grace", d.shutdownGrace(), Duration.ZERO);
+        atLeast(problems, "dispatch.lock.ttl", d.lock().ttl(), Duration.ofSeconds(1));
+        atLeast(problems, "dispatch.http.connect-timeout", d.http().connectTimeout(), Duration.ofMillis(1));
+        atLeast(problems, "dispatch.slow.threshold", d.slow().threshold(), Duration.ofMillis(1));
+        atLeast(problems, "dispatch.metrics.backlog-refresh", d.metrics().backlogRefresh(), Duration.ofMillis(10));
+        atLeast(problems, "dispatch.metrics.backlog-timeout", d.metrics().backlogTimeout(), Duration.ofMillis(1));
+        ordered(problems, "dispatch.repeater-backoff", d.repeaterBackoff().min(), d.repeaterBackoff().max());
+        ordered(problems, "dispatch.record-retry", d.recordRetry().min(), d.recordRetry().max());
+        between(problems, "dispatch.record-retry.factor", d.recordRetry().factor(), 1, 1_000);
+        between(problems, "dispatch.max-attempts", d.maxAttempts(), 1, 1_000);
+        between(problems, "dispatch.max-batch-size", d.maxBatchSize(), 1, LARGEST_BATCH);
+        between(problems, "dispatch.max-in-flight", d.maxInFlight(), 1, 100_000);
+        between(problems, "dispatch.slow.max-in-flight", d.slow().maxInFlight(), 1, 100_000);
+        between(problems, "dispatch.legacy.max-per-poll", d.legacy().maxPerPoll(), 1, 100_000);
+        between(problems, "dispatch.ready-query-limit", d.readyQueryLimit(), 1, 1_000_000);
+        between(problems, "dispatch.http.max-connections-per-host", d.http().maxConnectionsPerHost(), 1, 100_000);
+        between(problems, "dispatch.http.response-excerpt-bytes", d.http().responseExcerptBytes(), 0, 1 << 20);
+        between(problems, "admin.max-enqueue-items", a.maxEnqueueItems(), 1, 1_000_000);
+        between(problems, "admin.max-payload-bytes", a.maxPayloadBytes(), 1, Integer.MAX_VALUE);
+        return problems;
+    }
+
+    private static void atLeast(List<String> problems, String key, Duration value, Duration least) {
+        if (value.compareTo(least) < 0) {
+            problems.add(key + " (" + value + ") must be at least " + least);
+        }
+    }
+
+    private static void ordered(List<String> problems, String prefix, Duration min, Duration max) {
+        if (min.isNegative() || min.isZero()) {
+            problems.add(prefix + ".min (" + min + ") must be positive");
+        } else if (min.compareTo(max) > 0) {
+            problems.add(prefix + ".min (" + min + ") must not exceed " + prefix + ".max (" + max + ")");
+        }
+    }
+
+    private static void between(List<String> problems, String key, int value, int least, int most) {
+        if (value < least || value > most) {
+            problems.add(key + " (" + value + ") must be between " + least + " and " + most);
+        }
+    }
+}
