@@ -63,21 +63,18 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- the two statements --------------------------------------------------------------------------
-# The service's query is read from the Java constant every run, so it cannot drift: the text block
-# between 'String SQL = """' and '""";' in ReadyRepeaterQuery.java, with its indentation removed.
-JAVA=src/main/java/io/repeaterdispatch/store/ReadyRepeaterQuery.java
-awk '/String SQL = """/ { on = 1; next } on && /^[[:space:]]*""";/ { exit } on { print }' "$JAVA" \
-  | sed -E 's/^ {12}//; s/[[:space:]]+$//' > "$WORK/service.sql"
-if [ ! -s "$WORK/service.sql" ] || ! grep -q '\$3' "$WORK/service.sql" || grep -q '"""' "$WORK/service.sql"; then
-  echo "could not extract the ready query (SQL text block) from $JAVA" >&2; exit 1
-fi
+# The service's query is printed by the service's own code (store.SqlStatements, which loads
+# src/main/resources/sql/ready-repeaters.sql and resolves its state tokens), so it cannot drift.
+bin/package-if-stale >&2
+APP_CP="target/quarkus-app/app/*:target/quarkus-app/lib/main/*:target/quarkus-app/lib/boot/*"
+java -cp "$APP_CP" io.repeaterdispatch.store.SqlStatements ready-repeaters > "$WORK/service.sql"
+grep -q '\$3' "$WORK/service.sql" || { echo "the ready query printed by SqlStatements has no \$3 (row cap)" >&2; exit 1; }
 grep -v '^[[:space:]]*--' bench/sql/seed-ready-query.sql | sed -E 's/;[[:space:]]*$//' > "$WORK/seed.sql"
 # The parameters the dispatch loop passes (RepeaterDispatchLoop: readyQuery.find(clock.now(),
-# config.processRepeatersDefault(), config.readyQueryLimit())), defaults from application.properties.
-PROPS=src/main/resources/application.properties
-FLAG_DEFAULT=$(sed -n 's/^dispatch\.process-repeaters-default=//p' $PROPS)
-LIMIT=$(sed -n 's/^dispatch\.ready-query-limit=//p' $PROPS)
-[[ $FLAG_DEFAULT =~ ^(true|false)$ && $LIMIT =~ ^[0-9]+$ ]] || { echo "cannot read the dispatch defaults from $PROPS" >&2; exit 1; }
+# config.processRepeatersDefault(), config.readyQueryLimit())), as the packaged service reads them.
+{ read -r FLAG_DEFAULT; read -r LIMIT; } < <(java -cp "$APP_CP" io.repeaterdispatch.config.EffectiveConfig \
+  dispatch.process-repeaters-default dispatch.ready-query-limit)
+[[ $FLAG_DEFAULT =~ ^(true|false)$ && $LIMIT =~ ^[0-9]+$ ]] || { echo "cannot read the dispatch defaults (config.EffectiveConfig)" >&2; exit 1; }
 # Both prepared with the types the reactive client binds (OffsetDateTime -> timestamptz, boolean,
 # Integer -> int4). The service's client sends an unnamed statement per call (Quarkus'
 # cache-prepared-statements defaults to false), which PostgreSQL always plans with the actual
@@ -294,7 +291,7 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "## The two statements"
   echo
-  echo "**Service** (\`ReadyRepeaterQuery.SQL\`, extracted from \`$JAVA\` at run time), prepared as"
+  echo "**Service** (\`src/main/resources/sql/ready-repeaters.sql\`, as \`store.SqlStatements\` prints it), prepared as"
   echo "\`service_q(timestamptz, boolean, integer)\` and run as \`$SERVICE_EXEC\`: the parameters"
   echo "\`RepeaterDispatchLoop\` passes (the clock's now, \`dispatch.process-repeaters-default\`, \`dispatch.ready-query-limit\`)."
   echo

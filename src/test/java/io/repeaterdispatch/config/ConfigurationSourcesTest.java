@@ -3,14 +3,12 @@ package io.repeaterdispatch.config;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.WithDefault;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +36,6 @@ class ConfigurationSourcesTest {
     static final Path PROPERTIES = Path.of("src/main/resources/application.properties");
     static final Path DOCS = Path.of("docs/configuration.md");
     static final Path CONFIG_MAP = Path.of("k8s/configmap.yaml");
-    static final List<Class<?>> MAPPINGS = List.of(DispatchConfig.class, AdminConfig.class, SecretsConfig.class, UrlPolicyConfig.class);
     /** ConfigMap entries that describe the cluster, not defaults (docs/configuration.md says which and why). */
     static final Set<String> DEPLOYMENT_SPECIFIC = Set.of("DB_REACTIVE_URL", "DB_JDBC_URL", "DB_USER", "REDIS_URL",
             "LOG_JSON", "SECRETS_ACTIVE_KEY");
@@ -75,12 +72,11 @@ class ConfigurationSourcesTest {
     static List<String> check(String properties, String docs, String configMap) throws IOException {
         List<String> problems = new ArrayList<>();
         Map<String, String> fileValues = propertyValues(properties);
-        SmallRyeConfig effective = effective(fileValues);
+        SmallRyeConfig fileConfig = fromFile(fileValues);
         Map<String, Documented> documented = documented(docs, problems);
-        Map<String, String> mappedDefaults = new LinkedHashMap<>();
-        MAPPINGS.forEach(mapping -> leaves(mapping, prefix(mapping), mappedDefaults));
+        Map<String, String> mappedDefaults = EffectiveConfig.mappedDefaults();
 
-        for (String key : mappedDefaults.keySet()) {
+        for (String key : EffectiveConfig.mappedKeys()) {
             if (!documented.containsKey(key)) {
                 problems.add(key + " is not in the table of " + DOCS);
             }
@@ -89,16 +85,16 @@ class ConfigurationSourcesTest {
             String key = file.getKey();
             String withDefault = mappedDefaults.get(key);
             String value = unreferenced(file.getValue());
-            if (withDefault != null && !sameValue(value, withDefault)) {
+            if (withDefault != null && !sameValue(value, withDefault)) { // a key without @WithDefault takes its value from here
                 problems.add(PROPERTIES.getFileName() + ": " + key + "=" + value + " but its @WithDefault is " + withDefault);
             }
         }
         for (Documented doc : documented.values()) {
-            if (!mappedDefaults.containsKey(doc.key()) && !fileValues.containsKey(doc.key())) {
+            if (!EffectiveConfig.mappedKeys().contains(doc.key()) && !fileValues.containsKey(doc.key())) {
                 problems.add(DOCS + ": " + doc.key() + " is neither a mapped key nor set in " + PROPERTIES.getFileName());
                 continue;
             }
-            String actual = effective.getOptionalValue(doc.key(), String.class).orElse(NONE);
+            String actual = EffectiveConfig.value(fileConfig, mappedDefaults, doc.key()).orElse(NONE);
             if (!sameValue(doc.defaultValue(), actual)) {
                 problems.add(DOCS + ": " + doc.key() + " documents `" + doc.defaultValue() + "`, the effective default is `" + actual + "`");
             }
@@ -115,7 +111,7 @@ class ConfigurationSourcesTest {
             if (doc == null) {
                 problems.add(CONFIG_MAP + ": " + env + " sets no documented key");
             } else if (!DEPLOYMENT_SPECIFIC.contains(env)
-                    && !sameValue(value, effective.getOptionalValue(doc.key(), String.class).orElse(NONE))) {
+                    && !sameValue(value, EffectiveConfig.value(fileConfig, mappedDefaults, doc.key()).orElse(NONE))) {
                 problems.add(CONFIG_MAP + ": " + env + "=" + value + " differs from the effective default of " + doc.key()
                         + "; change the default, or list it as deployment-specific in the docs and this test");
             }
@@ -123,14 +119,11 @@ class ConfigurationSourcesTest {
         return problems;
     }
 
-    /** The prod profile as the jar sees it with no environment: properties (expressions at their defaults) over mapping defaults. */
-    private static SmallRyeConfig effective(Map<String, String> fileValues) {
-        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultInterceptors()
-                .withSources(new PropertiesConfigSource(fileValues, "application.properties", 250));
-        builder.withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter());
-        MAPPINGS.forEach(builder::withMapping);
-        builder.withDefaultValue("quarkus.profile", "prod");
-        return builder.build();
+    /** application.properties alone, expressions at their defaults (no environment), as the prod profile reads it. */
+    private static SmallRyeConfig fromFile(Map<String, String> fileValues) {
+        return new SmallRyeConfigBuilder().addDefaultInterceptors()
+                .withSources(new PropertiesConfigSource(fileValues, "application.properties", 250))
+                .build();
     }
 
     /** Non-profile keys of application.properties with their raw values. */
@@ -159,31 +152,6 @@ class ConfigurationSourcesTest {
             problems.add(DOCS + ": no configuration table found");
         }
         return rows;
-    }
-
-    /** Every leaf key of a mapping interface (nested groups recursed), with its @WithDefault or (none). */
-    private static void leaves(Class<?> type, String prefix, Map<String, String> out) {
-        for (Method method : type.getDeclaredMethods()) {
-            if (method.isDefault() || java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
-                continue;
-            }
-            String key = prefix + "." + kebab(method.getName());
-            Class<?> returned = method.getReturnType();
-            if (returned.isInterface() && returned.getEnclosingClass() == type) {
-                leaves(returned, key, out);
-            } else {
-                WithDefault withDefault = method.getAnnotation(WithDefault.class);
-                out.put(key, withDefault == null ? NONE : withDefault.value());
-            }
-        }
-    }
-
-    private static String prefix(Class<?> mapping) {
-        return mapping.getAnnotation(io.smallrye.config.ConfigMapping.class).prefix();
-    }
-
-    private static String kebab(String camel) {
-        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
     static String envForm(String key) {
