@@ -6,7 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.util.List;
 import java.util.Optional;
 
-/** Keys that encrypt endpoint secrets at rest; keys live under {@code secrets.*} (README "Secrets at rest"). */
+/** Keys that encrypt endpoint secrets at rest; keys live under {@code secrets.*} (docs/operations.md, "Secrets at rest and key rotation"). */
 @ConfigMapping(prefix = "secrets")
 public interface SecretsConfig {
 

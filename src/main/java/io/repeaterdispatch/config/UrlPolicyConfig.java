@@ -5,7 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.util.List;
 
-/** Where repeaters may send to; keys live under {@code url-policy.*} (README "Outbound URL policy"). */
+/** Where repeaters may send to; keys live under {@code url-policy.*} (docs/operations.md, "Outbound URL policy"). */
 @ConfigMapping(prefix = "url-policy")
 public interface UrlPolicyConfig {
 

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Micrometer meters of the dispatch flow (Prometheus names: repeater_dispatch_*; README "Metrics").
+ * Micrometer meters of the dispatch flow (Prometheus names: repeater_dispatch_*; docs/operations.md, "Metrics").
  *
  * <p>Only the attempts counter is tagged by domain: domains are tenants, a bounded set, and an
  * attempts series per domain, path and outcome (at most 8 per domain) is what tells one tenant's

@@ -45,7 +45,7 @@ public class SecretRotation {
         if (!unreadable.isEmpty()) {
             throw new IllegalStateException("stored endpoint secrets use key id(s) " + unreadable
                     + " that secrets.keys does not hold (\"\" = not encrypted): put the key(s) back, and remove a key only "
-                    + "after secrets.reencrypt-on-start has moved every secret to the active key (README \"Secrets at rest\")");
+                    + "after secrets.reencrypt-on-start has moved every secret to the active key (docs/operations.md, \"Secrets at rest and key rotation\")");
         }
         if (config.reencryptOnStart()) {
             int moved = reencryptAll().await().atMost(STARTUP_LIMIT);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Map;
 @ApplicationScoped
 public class HeadersColumn {
 
+    private static final Logger LOG = Logger.getLogger(HeadersColumn.class);
     private static final TypeReference<LinkedHashMap<String, String>> TYPE = new TypeReference<>() {
     };
 
@@ -33,8 +35,10 @@ public class HeadersColumn {
     }
 
     /**
-     * Only the admin API writes the column, after validation; anything unreadable reads as no headers.
-     * Read for every claimed batch, hence the shortcut for the common "no extra headers".
+     * Only the admin API writes the column, after validation, so an unreadable value means the row
+     * was changed by hand: it reads as no headers, with a warning (naming the error, never the
+     * value, which may hold API keys). Read for every claimed batch, hence the shortcut for the
+     * common "no extra headers".
      */
     public Map<String, String> read(String value) {
         if (value == null || value.isBlank() || value.equals("{}")) {
@@ -43,6 +47,8 @@ public class HeadersColumn {
         try {
             return reader.readValue(value);
         } catch (JsonProcessingException e) {
+            LOG.warnf("repeater.headers is not a JSON object of strings (%s): sending without extra headers",
+                    e.getOriginalMessage());
             return Map.of();
         }
     }
