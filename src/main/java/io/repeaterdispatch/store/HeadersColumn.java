@@ -48,7 +48,7 @@ public class HeadersColumn {
             return reader.readValue(value);
         } catch (JsonProcessingException e) {
             LOG.warnf("repeater.headers is not a JSON object of strings (%s): sending without extra headers",
-                    e.getOriginalMessage());
+                    e.getClass().getSimpleName()); // Jackson's message may quote the value
             return Map.of();
         }
     }
