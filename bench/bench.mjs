@@ -213,14 +213,16 @@ function metricsDelta(a, b) {
 
 // ---- the ready query's plan mid-run ----------------------------------------------------------------
 /**
- * EXPLAIN ANALYZE of the per-repeater loop's ready query as the service sends it (text taken from
- * src/main/java/io/repeaterdispatch/store/ReadyRepeaterQuery.java, $1 now(), $2 true, $3 10000),
- * run while a backlog is being worked off: how long one refresh takes then, and its scans.
+ * EXPLAIN ANALYZE of the per-repeater loop's ready query as the service sends it (sql/ready-repeaters.sql
+ * with its tokens resolved, printed by the built SqlStatements; $1 now(), $2 true, $3 10000), run
+ * while a backlog is being worked off: how long one refresh takes then, and its scans.
  */
 async function readyQueryPlan() {
   try {
-    const src = fs.readFileSync(new URL('../src/main/java/io/repeaterdispatch/store/ReadyRepeaterQuery.java', import.meta.url), 'utf8');
-    const q = src.split('"""')[1].replace(/\$1\b/g, 'now()').replace(/\$2\b/g, 'true').replace(/\$3\b/g, '10000');
+    const classes = new URL('../target/classes', import.meta.url).pathname;
+    const text = await new Promise((resolve, reject) => execFile('java', ['-cp', classes, 'io.repeaterdispatch.store.SqlStatements', 'ready-repeaters'],
+      (err, out, errOut) => err ? reject(new Error(`SqlStatements: ${errOut || err.message}`)) : resolve(out)));
+    const q = text.replace(/\$1\b/g, 'now()').replace(/\$2\b/g, 'true').replace(/\$3\b/g, '10000');
     const plan = await sql(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) ${q}`);
     const scans = [...new Set([...plan.matchAll(/(Seq Scan|Index Only Scan|Index Scan|Bitmap Heap Scan)(?: using (\S+))? on (\S+)/g)].map(m => `${m[1]}${m[2] ? ' ' + m[2] : ''} on ${m[3]}`))];
     return { ms: round(Number(/Execution Time: ([\d.]+)/.exec(plan)?.[1]), 1), sharedHit: Number(/shared hit=(\d+)/.exec(plan)?.[1] || 0),
