@@ -41,6 +41,17 @@ const sleep = ms => new Promise(r => setTimeout(r, Math.max(0, ms)));
 const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 const round = (x, d = 1) => x === null || x === undefined || Number.isNaN(x) ? null : Math.round(x * 10 ** d) / 10 ** d;
 
+// ---- checks ------------------------------------------------------------------------------------
+// What must hold for the scenario to pass, whatever the sizes: everything delivered, once, with a
+// 2xx. (Performance targets are judged by report.mjs, not here.) A failed check is logged at once,
+// the scenario still records its figures, and the process exits 1 naming every failed check.
+const problems = [];
+function expect(holds, what) {
+  if (holds) return;
+  problems.push(what);
+  log(`CHECK FAILED: ${what}`);
+}
+
 // ---- SQL (psql) --------------------------------------------------------------------------------
 let psqlCalls = 0;
 function sql(q) {
@@ -202,14 +213,16 @@ function metricsDelta(a, b) {
 
 // ---- the ready query's plan mid-run ----------------------------------------------------------------
 /**
- * EXPLAIN ANALYZE of the per-repeater loop's ready query as the service sends it (text taken from
- * src/main/java/io/repeaterdispatch/store/ReadyRepeaterQuery.java, $1 now(), $2 true, $3 10000),
- * run while a backlog is being worked off: how long one refresh takes then, and its scans.
+ * EXPLAIN ANALYZE of the per-repeater loop's ready query as the service sends it (sql/ready-repeaters.sql
+ * with its tokens resolved, printed by the built SqlStatements; $1 now(), $2 true, $3 10000), run
+ * while a backlog is being worked off: how long one refresh takes then, and its scans.
  */
 async function readyQueryPlan() {
   try {
-    const src = fs.readFileSync(new URL('../src/main/java/io/repeaterdispatch/store/ReadyRepeaterQuery.java', import.meta.url), 'utf8');
-    const q = src.split('"""')[1].replace(/\$1\b/g, 'now()').replace(/\$2\b/g, 'true').replace(/\$3\b/g, '10000');
+    const classes = new URL('../target/classes', import.meta.url).pathname;
+    const text = await new Promise((resolve, reject) => execFile('java', ['-cp', classes, 'io.repeaterdispatch.store.SqlStatements', 'ready-repeaters'],
+      (err, out, errOut) => err ? reject(new Error(`SqlStatements: ${errOut || err.message}`)) : resolve(out)));
+    const q = text.replace(/\$1\b/g, 'now()').replace(/\$2\b/g, 'true').replace(/\$3\b/g, '10000');
     const plan = await sql(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) ${q}`);
     const scans = [...new Set([...plan.matchAll(/(Seq Scan|Index Only Scan|Index Scan|Bitmap Heap Scan)(?: using (\S+))? on (\S+)/g)].map(m => `${m[1]}${m[2] ? ' ' + m[2] : ''} on ${m[3]}`))];
     return { ms: round(Number(/Execution Time: ([\d.]+)/.exec(plan)?.[1]), 1), sharedHit: Number(/shared hit=(\d+)/.exec(plan)?.[1] || 0),
@@ -283,17 +296,32 @@ async function waitDistinct(n, timeoutMs, label, onPoll) {
   for (; ;) {
     s = await rcv('/_stats');
     if (onPoll) onPoll(s);
-    if (s.distinct >= n || now() > deadline) return s;
+    if (s.distinct >= n) return s;
+    if (now() > deadline) throw new Error(`${label}: only ${s.distinct} of ${n} payload ids reached the receiver within ${timeoutMs / 1000} s`);
     if (s.distinct - last >= n / 10 || SMOKE) { log(`${label}: ${s.distinct}/${n} received`); last = s.distinct; }
     await sleep(250);
   }
 }
-async function waitSucceeded(n, timeoutMs) {
+async function waitSucceeded(n, timeoutMs, label) {
   const deadline = now() + timeoutMs;
   for (; ;) {
     const c = await sqlNum(`SELECT count(*) FROM repeat_record WHERE state = 4`);
-    if (c >= n || now() > deadline) return { succeeded: c, at: now() };
+    if (c >= n) return { succeeded: c, at: now() };
+    if (now() > deadline) throw new Error(`${label}: only ${c} of ${n} records succeeded in the database within ${timeoutMs / 1000} s`);
     await sleep(250);
+  }
+}
+/**
+ * Waits until the service holds no claim (no batch of the retired repeaters still in flight), so
+ * the next phase's counts start clean and its TRUNCATE does not cut a batch.
+ */
+async function waitUnclaimed(label, timeoutMs = 30000) {
+  const deadline = now() + timeoutMs;
+  for (; ;) {
+    const c = await sqlNum(`SELECT count(*) FROM repeat_record WHERE claim_token IS NOT NULL`);
+    if (c === 0) return;
+    if (now() > deadline) throw new Error(`${label}: ${c} records still claimed ${timeoutMs / 1000} s after their repeaters were retired`);
+    await sleep(100);
   }
 }
 const ok = url => `http://${RCV_URL.host}/ok/${url}`;
@@ -315,7 +343,8 @@ async function warmup() {
       if (r.status !== 202) throw new Error(`warm-up enqueue: ${r.status} ${r.text}`);
       await api('GET', `/api/v1/repeaters/${created.json.id}`);
     }
-    await rcv(`/_wait?id=${last}&timeout=30000`);
+    const w = await rcv(`/_wait?id=${encodeURIComponent(last)}&timeout=30000`);
+    if (w.t === null) throw new Error(`warm-up: ${last} not delivered within 30 s`);
     await sql(`UPDATE repeater SET is_paused = true, is_deleted = true WHERE id = ${created.json.id}`);
   }
   await rcv('/_reset', 'POST');
@@ -339,10 +368,10 @@ async function throughput() {
     const m0 = await metrics();
     const t0 = await unpause(ids);
     let probe = null;
-    const stats = await waitDistinct(n, size('S2_TIMEOUT_S') * 1000, `s2 ${name}`, s => {
+    await waitDistinct(n, size('S2_TIMEOUT_S') * 1000, `s2 ${name}`, s => {
       if (measure && perRepeater && !probe && s.distinct >= n / 2) probe = readyQueryPlan();
     });
-    const done = await waitSucceeded(n, 60000);
+    const done = await waitSucceeded(n, 60000, `s2 ${name}`);
     const end = await rcv(`/_stats?prefix=s2-${name}-`);
     const delivered = end.prefix.distinct;
     const lastAt = end.prefix.lastFirstReceiptAt;
@@ -358,7 +387,9 @@ async function throughput() {
     out.serviceMetrics = metricsDelta(m0, await metrics());
     if (probe) out.readyQueryAtHalf = await probe;
     log(`s2 ${name}: ${JSON.stringify(out)}`);
-    void stats;
+    expect(delivered === n, `s2 ${name}: ${delivered} of ${n} payload ids delivered`);
+    expect(out.duplicates === 0, `s2 ${name}: ${out.duplicates} duplicate deliveries`);
+    expect(out.non2xx === 0, `s2 ${name}: ${out.non2xx} requests not answered 200`);
     return out;
   }
   if (W > 0) { // JIT and connection warm-up for both paths, not measured
@@ -460,8 +491,13 @@ async function deadEndpoints() {
       serviceMetrics,
     };
     log(`s3 ${name}: ${JSON.stringify(out)}`);
+    expect(out.healthyComplete, `s3 ${name}: healthy repeaters delivered ${out.healthyDelivered} of ${HN} within the ${WIN} s window`);
+    expect(out.healthyDuplicates === 0, `s3 ${name}: ${out.healthyDuplicates} duplicate healthy deliveries`);
+    const healthyNon2xx = finalStats.total - (finalStats.byStatus['200'] || 0);
+    expect(healthyNon2xx === 0, `s3 ${name}: ${healthyNon2xx} healthy requests not answered 200`);
+    expect(requests > 0, `s3 ${name}: no request reached the dead endpoints in the window`);
     await retire([...healthy, ...dead]);
-    await sleep(1000);
+    await waitUnclaimed(`s3 ${name}`);
     await clearRecords();
     return out;
   }
@@ -529,6 +565,7 @@ async function fairness() {
       else lat.push(receipts[pid] - t);
     }
     const bigStats = await rcv(`/_stats?prefix=${tag}-b-`);
+    const non2xx = bigStats.total - (bigStats.byStatus['200'] || 0);
     const serviceMetrics = metricsDelta(m0, await metrics());
     // Where the small domains' time went, from the service's own clock: enqueue (registered_at) →
     // first attempt started (its created_at) → attempt recorded (the record's updated_at).
@@ -546,8 +583,12 @@ async function fairness() {
       serviceMetrics, readyQueryAtTrickleEnd,
     };
     log(`s4 ${name}: ${JSON.stringify(out)}`);
+    expect(errors === 0, `s4 ${name}: ${errors} trickle enqueues not answered 202`);
+    expect(undelivered === 0, `s4 ${name}: ${undelivered} of ${enqueued.size} small-domain records not delivered within ${WAIT} s of the trickle's end`);
+    expect(bigStats.duplicates === 0, `s4 ${name}: ${bigStats.duplicates} duplicate deliveries`);
+    expect(non2xx === 0, `s4 ${name}: ${non2xx} requests not answered 200`);
     await retire([...big, ...small]);
-    await sleep(1000);
+    await waitUnclaimed(`s4 ${name}`);
     await clearRecords();
     return out;
   }
@@ -582,6 +623,7 @@ async function pickup() {
     }
     const out = { path: perRepeater ? 'per-repeater' : 'legacy', latency: latencySummary(lat, undelivered) };
     log(`s5 ${name}: ${JSON.stringify(out)}`);
+    expect(undelivered === 0, `s5 ${name}: ${undelivered} of ${N} records not delivered within 10 s`);
     return out;
   }
   result.phases.perRepeater = await phase('rep', true);
@@ -602,10 +644,12 @@ warmup().then(() => scenarios[which]()).then(r => {
   r.tiedNextCheck = TIED;
   r.loadAverage1m = { start: round(load0, 2), end: round(os.loadavg()[0], 2) };
   r.scenarioWallS = round((now() - t) / 1000, 1);
+  if (problems.length) r.problems = problems;
   process.stdout.write(JSON.stringify(r, null, 1) + '\n');
-  process.exit(0);
+  if (problems.length) console.error(`FAILED ${which}: ${problems.join('; ')}`);
+  process.exit(problems.length ? 1 : 0);
 }, e => {
   console.error(e.stack || e);
-  process.stdout.write(JSON.stringify({ error: String(e.message || e), smoke: SMOKE }) + '\n');
+  process.stdout.write(JSON.stringify({ error: String(e.message || e), ...(problems.length ? { problems } : {}), smoke: SMOKE }) + '\n');
   process.exit(1);
 });

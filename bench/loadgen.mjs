@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Minimal closed-loop HTTP/1.1 load generator (raw sockets, keep-alive, no pipelining), to measure
-// bench/receiver.mjs on its own. Each connection sends one POST with X-Payload-Id /
+// bin/receiver.mjs on its own. Each connection sends one POST with X-Payload-Id /
 // X-Repeat-Record-Id headers and a small JSON body, waits for the answer, sends the next.
 //   node bench/loadgen.mjs [--url http://127.0.0.1:19101/ok/load] [--connections 64] [--seconds 10] [--pid <receiver pid>]
 // Prints one JSON line: requests, seconds, req/s, non-2xx; with --pid also the receiver's CPU

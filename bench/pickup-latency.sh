@@ -27,7 +27,7 @@ start() { # port, dispatch enabled, listen for enqueues
 }
 start 18181 false true
 start 18182 true true
-python3 bench/pickup_probe.py http://127.0.0.1:18181 notify "$N"
+node bench/pickup-probe.mjs http://127.0.0.1:18181 notify "$N"
 kill "${pids[1]}"; wait "${pids[1]}" 2>/dev/null || true
 start 18183 true false
-python3 bench/pickup_probe.py http://127.0.0.1:18181 tick-only "$N"
+node bench/pickup-probe.mjs http://127.0.0.1:18181 tick-only "$N"

@@ -48,6 +48,14 @@ p(`- Date: ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC; wall 
   '- Service: packaged jar, JVM options `' + (process.env.BENCH_SERVICE_JAVA_OPTS || 'JVM defaults') + '`, production profile, one replica, `dispatch.max-in-flight` 256, batch size 7 (default), per-batch INFO log line at WARN; PostgreSQL, Redis, the receiver and the driver on the same machine.',
   '');
 
+// bench.mjs's checks (everything delivered, once, with a 2xx) fail the run; say which, before any figure
+const failed = [['2', s2], ['3', s3], ['4', s4], ['5', s5]].filter(([, x]) => x && (x.error || x.problems));
+if (failed.length) {
+  p('**Failed checks** (the run exited non-zero):', '');
+  for (const [n, x] of failed) for (const what of [...(x.problems || []), ...(x.error ? [x.error] : [])]) p(`- scenario ${n}: ${what}`);
+  p('');
+}
+
 // ---- table ------------------------------------------------------------------------------------------
 p('| # | Scenario / measure | Per-repeater path | Legacy path | Target | Result |', '|---|---|---|---|---|---|');
 if (alone) p(`| R | Receiver alone (\`bench/loadgen.mjs\`, 64 connections, keep-alive) | ${fmt(alone.reqPerSec)} req/s; ${fmt(alone.reqPerReceiverCpuS)} per receiver CPU-second | | > 15,000 req/s on one core | ${judge(Math.max(alone.reqPerSec, alone.reqPerReceiverCpuS || 0) > 15000)} |`);
@@ -87,7 +95,7 @@ p('');
 
 // ---- details -----------------------------------------------------------------------------------------
 if (alone) {
-  p('## R. Receiver alone', '', `\`node bench/loadgen.mjs --connections 64\` against \`bench/receiver.mjs\` (one Node process, so one core for its JavaScript), the load generator beside it: ${fmt(alone.reqPerSec)} req/s over ${alone.seconds} s (${fmt(alone.requests)} requests, ${alone.non2xx} non-2xx), using ${fmt(alone.receiverCpuS)} CPU-seconds of the receiver, i.e. ${fmt(alone.reqPerReceiverCpuS)} requests per CPU-second (its rate on a whole core; the wall-clock figure is lower when other work on the machine takes part of that core).`, '');
+  p('## R. Receiver alone', '', `\`node bench/loadgen.mjs --connections 64\` against \`bin/receiver.mjs\` (one Node process, so one core for its JavaScript), the load generator beside it: ${fmt(alone.reqPerSec)} req/s over ${alone.seconds} s (${fmt(alone.requests)} requests, ${alone.non2xx} non-2xx), using ${fmt(alone.receiverCpuS)} CPU-seconds of the receiver, i.e. ${fmt(alone.reqPerReceiverCpuS)} requests per CPU-second (its rate on a whole core; the wall-clock figure is lower when other work on the machine takes part of that core).`, '');
 }
 if (s1) p('## 1. Ready query (`bench/ready-query.sh`)', '', '```', s1.trim(), '```', '');
 if (s2 && !s2.error) {

@@ -119,7 +119,7 @@ echo "$(git log -1 --format='%h %s')$(git status --porcelain -- src migrations p
 
 if want R; then
   log "receiver alone: load loop"
-  node bench/receiver.mjs --port "$LOADGEN_PORT" >/dev/null &
+  node bin/receiver.mjs --port "$LOADGEN_PORT" >/dev/null &
   LOADGEN_RECEIVER_PID=$!
   wait_port "$LOADGEN_PORT"
   child node bench/loadgen.mjs --url "http://127.0.0.1:$LOADGEN_PORT/ok/load" --connections 64 --seconds "$([ $SMOKE = 1 ] && echo 2 || echo 10)" \
@@ -139,7 +139,7 @@ if want 1; then
   fi
 fi
 
-node bench/receiver.mjs --port "$RECEIVER_PORT" --dead-port "$DEAD_PORT" >"$OUT/receiver.log" 2>&1 &
+node bin/receiver.mjs --port "$RECEIVER_PORT" --dead-port "$DEAD_PORT" >"$OUT/receiver.log" 2>&1 &
 RECEIVER_PID=$!
 wait_port "$RECEIVER_PORT"
 

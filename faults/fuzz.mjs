@@ -7,16 +7,18 @@
 //   node faults/fuzz.mjs --base http://127.0.0.1:28201 --token T --read-token R --receiver-port 28202
 //                        --db NAME [--requests 3000] [--seed N] [--concurrency 8] [--log service.log]
 //
-// Invariants: no 5xx; every 4xx is application/problem+json with a matching "status"; no
-// response (nor the service log) carries a secret we set (endpoint passwords, tokens, header
-// values, admin tokens) or a stack trace; every record enqueued on the guard tenants is in the
-// database with its payload unaltered, delivered with that payload, and nothing else appeared
-// there; the guard tenants' repeaters and flags are unchanged.
+// Invariants: every request answered (but two raw ones the HTTP layer drops); no 5xx; every 4xx
+// is application/problem+json with a matching "status"; no response (nor the service log) carries
+// a secret we set (endpoint passwords, tokens, header values, admin tokens) or a stack trace; every
+// record enqueued on the guard tenants is in the database with its payload unaltered, delivered
+// with that payload, and nothing else appeared there; the guard tenants' repeaters and flags are
+// unchanged.
 import http from 'node:http';
 import net from 'node:net';
 import fs from 'node:fs';
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import { startReceiver } from '../bin/receiver.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
   if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1] && !all[i + 1].startsWith('--') ? all[i + 1] : 'true']);
@@ -177,23 +179,19 @@ const psql = (sql) => execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres',
   { encoding: 'utf8', maxBuffer: 1 << 28 });
 const sha = (s) => crypto.createHash('sha256').update(s).digest('hex');
 
-// ---- receiver: what the guard repeaters deliver ------------------------------------------------------
+// ---- receiver (bin/receiver.mjs, in this process; answers 200): what the guard repeaters deliver ------
 const received = new Map(); // record id → {hash, count, path}
 let receivedFuzz = 0;
-const receiver = http.createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    if (req.url.startsWith('/guard')) {
-      const id = req.headers['x-repeat-record-id'];
-      const prev = received.get(id);
-      const hash = crypto.createHash('sha256').update(Buffer.concat(chunks)).digest('hex');
-      received.set(id, { hash: prev && prev.hash !== hash ? 'DIFFERENT BODIES' : hash, count: (prev?.count || 0) + 1, path: req.url });
-    } else receivedFuzz++;
-    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-  });
+const receiver = await startReceiver({
+  port: RECEIVER_PORT,
+  onRequest({ path, headers, body }) {
+    if (!path.startsWith('/guard')) { receivedFuzz++; return; }
+    const id = headers['x-repeat-record-id'];
+    const prev = received.get(id);
+    const hash = crypto.createHash('sha256').update(body).digest('hex');
+    received.set(id, { hash: prev && prev.hash !== hash ? 'DIFFERENT BODIES' : hash, count: (prev?.count || 0) + 1, path });
+  },
 });
-await new Promise((r) => receiver.listen(RECEIVER_PORT, '127.0.0.1', r));
 const RECEIVER = `http://127.0.0.1:${RECEIVER_PORT}`;
 
 // ---- findings ------------------------------------------------------------------------------------------
@@ -201,8 +199,8 @@ const stats = {}; // route → {2xx,...}
 const failures = [];
 const failureKinds = {};
 let sent = 0;
-let transportErrors = 0;
-const transportKinds = {}; // error code → count (connections the server closed on an early answer, etc.)
+let transportErrors = 0; // requests that got no answer: each one is also a failure
+const transportKinds = {}; // error code → count
 const LEAK_MARKERS = ['Exception', '\tat ', 'org.hibernate', 'io.vertx', 'io.repeaterdispatch', 'java.lang', 'PSQLException', 'SQLSTATE'];
 function fail(kind, req, res, extra = '') {
   failureKinds[kind] = (failureKinds[kind] || 0) + 1;
@@ -211,7 +209,11 @@ function fail(kind, req, res, extra = '') {
 function check(route, req, res) {
   sent++;
   const s = (stats[route] ||= { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, err: 0 });
-  if (!res.status) { s.err++; transportErrors++; transportKinds[res.error] = (transportKinds[res.error] || 0) + 1; return; }
+  if (!res.status) {
+    s.err++; transportErrors++; transportKinds[res.error] = (transportKinds[res.error] || 0) + 1;
+    fail('no answer', req, res, res.error);
+    return;
+  }
   s[`${String(res.status)[0]}xx`]++;
   if (res.status >= 500) fail('5xx', req, res);
   if (res.status >= 400 && res.status < 500) {
@@ -470,6 +472,10 @@ function oversized(route) {
 function rawRequest() {
   const host = `Host: ${BASE.host}\r\n`;
   const authz = `Authorization: Bearer ${TOKEN}\r\n`;
+  // The HTTP layer (Netty) drops the connection without an answer on these two; every other
+  // request must get one.
+  const badChunkSize = `POST /api/v1/repeaters HTTP/1.1\r\n${host}${authz}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`;
+  const unknownVersion = `GET /api/v1/repeaters HTTP/9.9\r\n${host}${authz}Connection: close\r\n\r\n`;
   const variants = [
     `GET /api/v1/repeaters HTTP/1.1\r\n${host}Authorization: Bearer ${TOKEN}\r\nX-Injected: a\nb\r\nConnection: close\r\n\r\n`,
     `GET /api/v1/repeaters HTTP/1.1\r\n${host}Authorization: Bearer ${TOKEN}\u0000\r\nConnection: close\r\n\r\n`,
@@ -478,11 +484,11 @@ function rawRequest() {
     `GET /api/v1/domains/ÿÿ/records HTTP/1.1\r\n${host}${authz}Connection: close\r\n\r\n`,
     `GET /api/v1/repeaters HTTP/1.1\r\n${host}${authz}X-Long: ${'a'.repeat(70000)}\r\nConnection: close\r\n\r\n`,
     `POST /api/v1/repeaters HTTP/1.1\r\n${host}${authz}Content-Type: application/json\r\nContent-Length: 5\r\nContent-Length: 6\r\nConnection: close\r\n\r\n{}{}{}`,
-    `POST /api/v1/repeaters HTTP/1.1\r\n${host}${authz}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`,
+    badChunkSize,
     `POST /api/v1/repeaters HTTP/1.1\r\n${host}${authz}Content-Type: application/json\r\nContent-Length: -1\r\nConnection: close\r\n\r\n`,
     `POST /api/v1/repeaters HTTP/1.1\r\n${host}${authz}Content-Type: application/json\r\nContent-Length: 99999999999999999999\r\nConnection: close\r\n\r\n{}`,
     `BREW /api/v1/repeaters HTTP/1.1\r\n${host}${authz}Connection: close\r\n\r\n`,
-    `GET /api/v1/repeaters HTTP/9.9\r\n${host}${authz}Connection: close\r\n\r\n`,
+    unknownVersion,
     `GET ${'/a'.repeat(5000)} HTTP/1.1\r\n${host}${authz}Connection: close\r\n\r\n`,
     `GET /api/v1/repeaters HTTP/1.1\r\n${host}Authorization: Bearer ${TOKEN}\r\n folded: continuation\r\nConnection: close\r\n\r\n`,
     `GET /api/v1/audit?actor=%0d%0aSet-Cookie:%20x=y HTTP/1.1\r\n${host}${authz}Connection: close\r\n\r\n`,
@@ -491,11 +497,16 @@ function rawRequest() {
     `POST /api/v1/repeaters HTTP/1.1\r\n${host}${authz}Content-Type: application/json\r\nContent-Length: 20000000\r\nConnection: close\r\n\r\n[{"payloadId":`,
   ];
   const i = int(variants.length);
-  return { route: 'RAW', label: `raw #${i}`, bytes: Buffer.from(variants[i], 'latin1') };
+  const text = variants[i];
+  return { route: 'RAW', label: `raw #${i}`, bytes: Buffer.from(text, 'latin1'), mayCloseUnanswered: text === badChunkSize || text === unknownVersion };
 }
 // Answers produced by the HTTP parser itself (Netty/Vert.x), before any application code: they
 // cannot be problem+json, and are reported apart.
 const PARSER_LEVEL = new Set([400, 413, 414, 431, 501, 505]);
+function countParserLevel(route) {
+  const s = (stats[route] ||= { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, err: 0 });
+  s.parser = (s.parser || 0) + 1;
+}
 
 // ---- payload fidelity: valid but unusual JSON must come back as it went in (or be refused) ---------------
 /** JSON text → a canonical string that keeps every digit of every number (JS numbers would round). */
@@ -569,7 +580,6 @@ const plan = Array.from({ length: REQUESTS }, () => (chance(0.02) ? { raw: rawRe
 const started = Date.now();
 const guardEvery = Math.max(50, Math.floor(REQUESTS / 30));
 let issued = 0;
-let rawParserLevel = 0;
 const describe = (req) => ({ method: req.method, path: req.path.slice(0, 300), headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v).slice(0, 120)])),
   body: req.body === undefined ? undefined : (Buffer.isBuffer(req.body) ? `<${req.body.length} bytes, base64> ${req.body.subarray(0, 300).toString('base64')}` : req.body.slice(0, 300)) });
 async function worker() {
@@ -580,8 +590,9 @@ async function worker() {
       const { raw } = plan[n];
       const res = await sendRaw(raw.bytes);
       const rawDesc = { raw: raw.label, bytes: raw.bytes.toString('latin1').slice(0, 300) };
-      if (res.status && PARSER_LEVEL.has(res.status) && !(res.headers['content-type'] || '').startsWith('application/problem+json')) {
-        rawParserLevel++; sent++; (stats.RAW ||= { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, err: 0, parser: 0 }).parser++;
+      const parserAnswered = res.status && PARSER_LEVEL.has(res.status) && !(res.headers['content-type'] || '').startsWith('application/problem+json');
+      if (parserAnswered || (!res.status && raw.mayCloseUnanswered)) {
+        sent++; countParserLevel('RAW');
         if (res.status >= 500) fail('5xx', rawDesc, res);
         continue;
       }
@@ -592,7 +603,7 @@ async function worker() {
     const res = await send(req);
     // a request line or headers over the HTTP layer's limits get its plain answer (see PARSER_LEVEL)
     if ([414, 431].includes(res.status) && !(res.headers['content-type'] || '').startsWith('application/problem+json')) {
-      sent++; ((stats[req.route] ||= { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, err: 0 }).parser ||= 0); stats[req.route].parser++;
+      sent++; countParserLevel(req.route);
       continue;
     }
     if (TRACE) TRACE.write(`${n}\ts${res.socket}\t${res.status || res.error}\t${res.headers?.['content-type'] ?? ''}\t${req.method} ${JSON.stringify(req.path.slice(0, 300))} auth=${JSON.stringify(String(req.headers.authorization ?? '').slice(0, 60))} ${JSON.stringify(Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'authorization')))} body=${req.body === undefined ? '-' : `${req.body.length}:${JSON.stringify(String(req.body).slice(0, 80))}`}\n`);
@@ -648,7 +659,7 @@ const lines = [`API fuzz run: seed ${SEED}, ${sent} requests in ${fuzzSeconds.to
   '', `${pad('route', 58)} ${['2xx', '3xx', '4xx', '5xx', 'err'].map((c) => c.padStart(6)).join('')}`];
 const total = { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, err: 0 };
 for (const [route, s] of Object.entries(stats).sort()) {
-  lines.push(`${pad(route, 58)} ${['2xx', '3xx', '4xx', '5xx', 'err'].map((c) => String(s[c]).padStart(6)).join('')}${s.parser ? `  (+${s.parser} answered by the HTTP parser)` : ''}`);
+  lines.push(`${pad(route, 58)} ${['2xx', '3xx', '4xx', '5xx', 'err'].map((c) => String(s[c]).padStart(6)).join('')}${s.parser ? `  (+${s.parser} answered or closed by the HTTP parser)` : ''}`);
   for (const c of Object.keys(total)) total[c] += s[c];
 }
 lines.push(`${pad('total', 58)} ${Object.values(total).map((v) => String(v).padStart(6)).join('')}`, '');
@@ -664,6 +675,6 @@ if (failures.length) {
   for (const f of failures.slice(0, 60)) process.stdout.write(`  ${f.kind}: ${JSON.stringify(f.req)} -> ${f.status ?? ''} ${f.body ?? ''} ${f.extra}\n`);
   process.stdout.write(`replay: FUZZ_SEED=${SEED} faults/fuzz.sh${REQUESTS <= 3000 ? ' --quick' : ''}\n`);
 }
-receiver.close();
+await receiver.close();
 agent.destroy();
 process.exit(failures.length ? 1 : 0);

@@ -3,7 +3,7 @@
 # its OWN PostgreSQL cluster (initdb in a temp dir, run as user postgres) and its own Redis, on
 # ports 28110/28111, because scenarios stop and restart them; the shared servers are never
 # touched. Replicas are the packaged jar (production profile), ports 28131-28133; the receiver
-# (faults/receiver.mjs) listens on 28120. Everything started here is stopped by the EXIT trap.
+# (bin/receiver.mjs) listens on 28120. Everything started here is stopped by the EXIT trap.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -81,11 +81,17 @@ stop_redis() { kill "$REDIS_PID" 2>/dev/null; wait "$REDIS_PID" 2>/dev/null || t
 
 # ---- receiver -----------------------------------------------------------------------------------
 start_receiver() { # extra receiver args...
-  node "$ROOT/faults/receiver.mjs" --port "$RECEIVER_PORT" --log "$OUT/requests.ndjson" "$@" 2>>"$OUT/receiver.log" &
+  node "$ROOT/bin/receiver.mjs" --port "$RECEIVER_PORT" --log "$OUT/requests.ndjson" "$@" 2>>"$OUT/receiver.log" &
   PIDS+=($!)
   wait_port "$RECEIVER_PORT" 10 || { fail "receiver did not start"; return 1; }
 }
-receiver_stat() { curl -sf "http://127.0.0.1:$RECEIVER_PORT/_stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+# The receiver buffers its log; it writes every line once no request is open (at most 10 s), and
+# answers only then, so the analysis reads every request that has ended.
+flush_receiver() {
+  local answer
+  answer=$(curl -s --max-time 20 -X POST -w ' %{http_code}' "http://127.0.0.1:$RECEIVER_PORT/_flush?wait=10000" || true)
+  [ "${answer##* }" = 200 ] || { fail "the receiver's log is incomplete: /_flush answered '${answer:-nothing}'"; return 1; }
+}
 
 # ---- replicas -----------------------------------------------------------------------------------
 # Dispatch tuned so recoveries fit in a run: short lease (2x the request cap), short lock TTL,
@@ -129,12 +135,19 @@ api() { # n, method, path, [json]
   curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X "$2" -H "Authorization: Bearer $TOKEN" \
     -H 'Content-Type: application/json' "http://127.0.0.1:$(replica_port "$1")/api/v1$3" ${4:+-d "$4"} || echo 000
 }
+api_answer() { # n, method, path, [json] -> "<status> <body>" (000 and no body when nothing answered)
+  local out
+  out=$(curl -s -w '\n%{http_code}' --max-time 10 -X "$2" -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' "http://127.0.0.1:$(replica_port "$1")/api/v1$3" ${4:+-d "$4"} || true)
+  [[ $out == *$'\n'* ]] || out=$'\n000'
+  printf '%s %s\n' "${out##*$'\n'}" "${out%$'\n'*}"
+}
 
 # ---- data ---------------------------------------------------------------------------------------
-# Repeaters 1..n, each in its own domain, each delivering to /r/<id>/<kind> of the receiver.
+# Repeaters 1..n, each in its own domain, each delivering to /<kind>/<id> of the receiver.
 make_repeaters() { # first, last, kind, batch, timeout_ms
   sql "INSERT INTO repeater (id, domain, name, url, batch_size, timeout_ms)
-       SELECT g, 'd' || g, 'faults-' || g, 'http://127.0.0.1:$RECEIVER_PORT/r/' || g || '/$3', $4, $5
+       SELECT g, 'd' || g, 'faults-' || g, 'http://127.0.0.1:$RECEIVER_PORT/$3/' || g, $4, $5
          FROM generate_series($1, $2) g;
        SELECT setval(pg_get_serial_sequence('repeater', 'id'), (SELECT max(id) FROM repeater));" >/dev/null
 }
@@ -160,9 +173,19 @@ wait_all_delivered() { # seconds -> sets RECOVERED_AT (ms) or fails
   RECOVERED_AT=$(now_ms)
 }
 
-# Counts from the receiver's log against the database: prints JSON and the human line.
-analyze() { # extra analyze.py args...
-  python3 "$ROOT/faults/analyze.py" --log "$OUT/requests.ndjson" --payloads <(sql "SELECT payload_id FROM repeat_record") "$@"
+# Counts from the receiver's log against the database (faults/analyze.mjs): the figures go to
+# $OUT/analysis.json and into A[figure] (nested ones as A[ok_rate.0.per_s]). Without figures no
+# check means anything, so a failed analysis ends the scenario.
+declare -A A=()
+analyze() { # extra analyze.mjs args...
+  flush_receiver || true
+  "${PSQL[@]}" -tA -F $'\t' -c "SELECT payload_id, round(extract(epoch FROM registered_at) * 1000), repeater_id FROM repeat_record" \
+    >"$OUT/records.tsv" || { fail "could not read the records from the database"; finish; }
+  node "$ROOT/faults/analyze.mjs" --log "$OUT/requests.ndjson" --records "$OUT/records.tsv" --out "$OUT/analysis.json" "$@" \
+    >"$OUT/analysis.tsv" || { fail "faults/analyze.mjs failed"; finish; }
+  local key value
+  A=()
+  while IFS=$'\t' read -r key value; do A[$key]=$value; done <"$OUT/analysis.tsv"
 }
 
 finish() {
@@ -174,16 +197,16 @@ finish() {
   fi
   log "PASS"
 }
-jget() { python3 -c "import json,sys; v=json.loads(sys.argv[1]); [v:=v[k] if not k.isdigit() else v[int(k)] for k in sys.argv[2].split('.')]; print(v)" "$1" "$2"; }
 # One line per figure, for the summary table in faults/run.sh and faults/README.md.
 figure() { printf '%s\t%s\t%s\n' "$SCENARIO" "$1" "$2" | tee -a "$OUT/figures.tsv" >&2; }
-check_counts() { # analysis json, max duplicates
-  local r=$1
-  figure enqueued "$(jget "$r" enqueued)"; figure delivered "$(jget "$r" delivered)"
-  figure lost "$(jget "$r" lost)"; figure duplicated "$(jget "$r" duplicated)"
-  figure overlaps "$(jget "$r" overlaps)"; figure missing_replica_header "$(jget "$r" missing_replica)"
-  [ "$(jget "$r" lost)" = 0 ] || fail "lost $(jget "$r" lost) records (e.g. $(jget "$r" lost_sample))"
-  [ "$(jget "$r" duplicated)" -le "$2" ] || fail "duplicated $(jget "$r" duplicated) > bound $2"
-  [ "$(jget "$r" overlaps)" = 0 ] || fail "$(jget "$r" overlaps) requests overlapped another replica's batch of the same repeater: $(jget "$r" overlap_example)"
-  [ "$(jget "$r" unknown)" = 0 ] || fail "$(jget "$r" unknown) payload ids delivered that were never enqueued"
+check_counts() { # max duplicates (after analyze)
+  figure enqueued "${A[expected]}"; figure delivered "${A[delivered]}"
+  figure lost "${A[lost]}"; figure duplicated "${A[duplicated]}"
+  figure overlaps "${A[overlaps]}"; figure missing_replica_header "${A[missing_replica]}"
+  [ "${A[expected]}" -gt 0 ] || fail "nothing was enqueued, so nothing could be lost: the run proves nothing"
+  [ "${A[lost]}" = 0 ] || fail "lost ${A[lost]} records (e.g. ${A[lost_sample]})"
+  [ "${A[duplicated]}" -le "$1" ] || fail "duplicated ${A[duplicated]} > bound $1"
+  [ "${A[overlaps]}" = 0 ] || fail "${A[overlaps]} requests overlapped another replica's batch of the same repeater: ${A[overlap_example]}"
+  [ "${A[unknown]}" = 0 ] || fail "${A[unknown]} payload ids delivered that were never enqueued"
+  [ "${A[missing_replica]}" = 0 ] || fail "${A[missing_replica]} requests without X-Dispatch-Replica: they cannot be attributed, so overlaps cannot be ruled out"
 }

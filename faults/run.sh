@@ -21,7 +21,7 @@ done
 [ ${#WANT[@]} -gt 0 ] || WANT=(1 2 3 4 5)
 SCRIPTS=([1]=s1-sigkill.sh [2]=s2-redis-outage.sh [3]=s3-postgres-restart.sh [4]=s4-overlap.sh [5]=s5-hanging.sh)
 
-for tool in node python3 psql redis-server curl runuser /usr/lib/postgresql/15/bin/initdb; do
+for tool in node psql redis-server curl runuser /usr/lib/postgresql/15/bin/initdb; do
   command -v "$tool" >/dev/null || { echo "faults: $tool is missing" >&2; exit 2; }
 done
 for port in 28110 28111 28120 28131 28132 28133; do

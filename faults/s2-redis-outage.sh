@@ -5,8 +5,9 @@
 # Passes if, while Redis is down, the per-repeater path sends nothing (after a 2 s grace for
 # requests already in flight), both replicas stay live (/q/health/live 200) but not ready
 # (/q/health/ready 503), each logs the outage once (one warning, at most one summary per 30 s, one
-# info when it is back), dispatch resumes within 10 s of Redis returning, and nothing is lost or
-# duplicated.
+# info when it is back), the per-repeater path delivers again within 10 s of Redis returning, the
+# legacy path delivered every record enqueued in the outage (up to 5 s before its end) while Redis
+# was still down, and nothing is lost or duplicated.
 SCENARIO=s2-redis-outage
 source "$(dirname "$0")/lib.sh"
 
@@ -57,37 +58,29 @@ done
 sleep $AFTER
 kill $FEEDER; wait $FEEDER 2>/dev/null || true
 wait_all_delivered 60 || true
-sleep 1
-r=$(analyze --no-lock-from 101 \
-      --between $((STOPPED + 2000)) "$RESTARTED" --first-after "$RESTARTED")
-# the legacy path's requests during the outage, for the record (it keeps going by design)
-legacy=$(python3 - "$OUT/requests.ndjson" $((STOPPED + 2000)) "$RESTARTED" <<'PY'
-import json, sys
-lo, hi = float(sys.argv[2]), float(sys.argv[3])
-n = p = 0
-for line in open(sys.argv[1]):
-    try: r = json.loads(line)
-    except ValueError: continue
-    if lo <= r['t0'] < hi:
-        if r['rep'] > 100: n += 1
-        else: p += 1
-print(n, p)
-PY
-)
-echo "$r" >"$OUT/analysis.json"
-per_repeater_during=${legacy#* }; legacy_during=${legacy% *}
+# Requests in the outage after a 2 s grace (those in flight when Redis went); the first
+# per-repeater delivery after Redis returned; the legacy records enqueued in the outage up to
+# LEGACY_SLACK s before its end, which the legacy path (no Redis needed) must have delivered by then.
+LEGACY_SLACK=5
+analyze --legacy-from 101 --requests-between $((STOPPED + 2000)) "$RESTARTED" --first-ok-after "$RESTARTED" \
+  --legacy-delivered "$STOPPED" $((RESTARTED - LEGACY_SLACK * 1000)) "$RESTARTED"
 figure "outage (s)" "$OUTAGE"
-figure "per-repeater requests during outage" "$per_repeater_during"
-figure "legacy requests during outage" "$legacy_during"
+figure "per-repeater requests during outage" "${A[between.per_repeater_path]}"
+figure "legacy requests during outage" "${A[between.legacy_path]}"
+figure "legacy records enqueued in the outage (up to ${LEGACY_SLACK} s before its end) / delivered in it" \
+  "${A[legacy_delivered.enqueued]} / ${A[legacy_delivered.delivered]}"
 figure "health probes during outage: live!=200 / ready!=503" "$live_bad / $ready_bad of $probes"
-first=$(jget "$r" first_after)
-resume_ms=$([ "$first" != None ] && awk "BEGIN{printf \"%d\", $first - $RESTARTED}" || echo never)
-figure "first delivery after Redis returned (ms)" "$resume_ms"
+first=${A[first_ok_after]}
+resume_ms=$([ "$first" != null ] && awk "BEGIN{printf \"%d\", $first - $RESTARTED}" || echo never)
+figure "first per-repeater delivery after Redis returned (ms)" "$resume_ms"
 figure "ready again after Redis returned (ms)" "$([ -n "$ready_at" ] && echo $((ready_at - RESTARTED)) || echo never)"
-[ "$per_repeater_during" = 0 ] || fail "$per_repeater_during per-repeater requests sent while Redis was down"
+[ "${A[between.per_repeater_path]}" = 0 ] || fail "${A[between.per_repeater_path]} per-repeater requests sent while Redis was down"
+[ "${A[legacy_delivered.enqueued]}" -gt 0 ] || fail "no legacy record was enqueued during the outage: the legacy path was not exercised"
+[ "${A[legacy_delivered.delivered]}" = "${A[legacy_delivered.enqueued]}" ] || fail "the legacy path stalled without Redis: \
+only ${A[legacy_delivered.delivered]} of ${A[legacy_delivered.enqueued]} legacy records enqueued in the outage were delivered before Redis returned (late: ${A[legacy_delivered.late_sample]})"
 [ $live_bad = 0 ] || fail "/q/health/live was not 200 in $live_bad probes during the outage"
 [ $ready_bad = 0 ] || fail "/q/health/ready was not 503 in $ready_bad probes during the outage"
-[ "$resume_ms" != never ] && [ "$resume_ms" -le 10000 ] || fail "dispatch did not resume within 10 s of Redis returning ($resume_ms ms)"
+[ "$resume_ms" != never ] && [ "$resume_ms" -le 10000 ] || fail "the per-repeater path did not deliver within 10 s of Redis returning (first delivery after: $resume_ms$([ "$resume_ms" = never ] || echo ' ms'))"
 [ -n "$ready_at" ] || fail "a replica did not become ready again within 20 s"
 for n in 1 2; do
   warns=$(grep -cE 'WARN +\[io\.re\.' "$OUT/replica-$n.log" || true)
@@ -99,5 +92,5 @@ for n in 1 2; do
   [ "$still" -le $(( OUTAGE / 30 + 1 )) ] || fail "replica $n logged $still summaries in a $OUTAGE s outage"
   [ "$warns" -le $(( 3 + OUTAGE / 30 )) ] || fail "replica $n logged $warns warnings: the log is spammed"
 done
-check_counts "$r" 0
+check_counts 0
 finish

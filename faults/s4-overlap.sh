@@ -31,25 +31,11 @@ feeder & FEEDER=$!; PIDS+=($FEEDER)
 sleep $SECONDS_RUN
 kill $FEEDER; wait $FEEDER 2>/dev/null || true
 wait_all_delivered 60 || true
-sleep 1
-r=$(analyze)
-echo "$r" >"$OUT/analysis.json"
+analyze
 figure "run (s)" "$SECONDS_RUN"
-figure "requests" "$(jget "$r" requests)"
-figure "repeaters / replicas seen" "$(jget "$r" repeaters_seen) / $(jget "$r" replicas_seen)"
-per_replica=$(python3 - "$OUT/requests.ndjson" <<'PY'
-import json, sys, collections
-c = collections.Counter()
-reps = collections.defaultdict(set)
-for line in open(sys.argv[1]):
-    try: r = json.loads(line)
-    except ValueError: continue
-    c[r['rp']] += 1; reps[r['rep']].add(r['rp'])
-print(' '.join(f'{k}={v}' for k, v in sorted(c.items(), key=str)), '| repeaters served by >1 replica:', sum(1 for s in reps.values() if len(s) > 1))
-PY
-)
-figure "requests per replica" "$per_replica"
-[ "$(jget "$r" replicas_seen)" = "['r1', 'r2', 'r3']" ] || fail "not every replica delivered: $(jget "$r" replicas_seen)"
-[ "$(jget "$r" missing_replica)" = 0 ] || fail "requests without X-Dispatch-Replica: cannot attribute them"
-check_counts "$r" 0
+figure "requests" "${A[requests]}"
+figure "repeaters / replicas seen" "${A[repeaters_seen]} / ${A[replicas_seen]}"
+figure "requests per replica" "${A[requests_per_replica]} | repeaters served by >1 replica: ${A[repeaters_served_by_several_replicas]}"
+[ "${A[replicas_seen]}" = '["r1","r2","r3"]' ] || fail "not every replica delivered: ${A[replicas_seen]}"
+check_counts 0
 finish
