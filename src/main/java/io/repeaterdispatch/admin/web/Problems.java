@@ -105,6 +105,11 @@ public class Problems {
             Response unavailable = response(503, "Service Unavailable", "the database is unavailable; retry shortly", null);
             return Response.fromResponse(unavailable).header("Retry-After", "5").build();
         }
+        if (StoreOutage.isTransientConflict(e)) {
+            LOG.warnf("a request's transaction collided with another and was rolled back: %s", e.toString());
+            Response conflict = response(503, "Service Unavailable", "the change collided with a concurrent one and was not applied; retry", null);
+            return Response.fromResponse(conflict).header("Retry-After", "1").build();
+        }
         LOG.error("unexpected error serving a request", e);
         return response(500, "Internal Server Error", "internal error", null);
     }

@@ -5,6 +5,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
 import java.net.ConnectException;
+import java.sql.SQLException;
 import java.util.Set;
 
 /**
@@ -16,7 +17,21 @@ final class StoreOutage {
     /** SQLSTATE 08xxx connection exceptions and 57P01-57P03 shutdown / cannot connect now. */
     private static final Set<String> OUTAGE_STATES = Set.of("57P01", "57P02", "57P03");
 
+    /** Deadlock detected, serialization failure: the transaction was rolled back whole and may simply be retried. */
+    private static final Set<String> CONFLICT_STATES = Set.of("40P01", "40001");
+
     private StoreOutage() {
+    }
+
+    /** A transaction PostgreSQL rolled back because it collided with another (nothing of it was stored). */
+    static boolean isTransientConflict(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String state = t instanceof PgException pg ? pg.getSqlState() : t instanceof SQLException sql ? sql.getSQLState() : null;
+            if (state != null && CONFLICT_STATES.contains(state)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isOutage(Throwable error) {

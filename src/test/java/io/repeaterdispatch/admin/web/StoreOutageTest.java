@@ -5,6 +5,7 @@ import io.vertx.pgclient.PgException;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;
+import java.sql.SQLException;
 import java.util.concurrent.CompletionException;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,5 +29,14 @@ class StoreOutageTest {
         assertFalse(StoreOutage.isOutage(new PgException("syntax error", "ERROR", "42601", null)));
         assertFalse(StoreOutage.isOutage(new IllegalStateException("boom")));
         assertFalse(StoreOutage.isOutage(new VertxException("something else", true)));
+    }
+
+    /** A deadlock victim (found by the fuzz run: a record cancel beside two result writes) is retried by the caller, not a 500. */
+    @Test
+    void rolledBackCollisionsAreTransientHoweverWrapped() {
+        assertTrue(StoreOutage.isTransientConflict(new RuntimeException(new SQLException("ERROR: deadlock detected (40P01)", "40P01"))));
+        assertTrue(StoreOutage.isTransientConflict(new PgException("could not serialize access", "ERROR", "40001", null)));
+        assertFalse(StoreOutage.isTransientConflict(new PgException("duplicate key value violates unique constraint", "ERROR", "23505", null)));
+        assertFalse(StoreOutage.isTransientConflict(new IllegalStateException("boom")));
     }
 }
