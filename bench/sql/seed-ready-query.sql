@@ -1,7 +1,7 @@
--- The seed's FIRST ready query, the one the thread measured before the UNION ALL rewrite:
--- ../shared/seeds/commcare-process-repeaters-pr.txt lines 108-124, "the query used by
--- Repeater.objects.get_all_ready_ids_by_domain()", EXPLAIN ANALYZE'd on staging at 1,624 ms
--- (line 144) returning 638,862 rows (line 125), one per queued record: no DISTINCT and no LIMIT.
+-- The seed's FIRST ready query, the one the design thread (CommCare's "process repeaters" pull
+-- request) measured before the UNION ALL rewrite: "the query used by
+-- Repeater.objects.get_all_ready_ids_by_domain()", EXPLAIN ANALYZE'd on staging at 1,624 ms,
+-- returning 638,862 rows, one per queued record: no DISTINCT and no LIMIT.
 -- Kept as the thread shows it, with only the names mapped to this schema (repeaters_repeater ->
 -- repeater, "id_" -> id, repeaters_repeatrecord -> repeat_record, "repeater_id_" -> repeater_id)
 -- and the timestamp literal made the parameter $1 (the service's "now"). It has no due-time test
