@@ -298,7 +298,7 @@ mkdir -p "$(dirname "$OUT")"
   echo '```sql'; cat "$WORK/service.sql"; echo '```'
   echo
   echo "**Seed's first shape** (\`bench/sql/seed-ready-query.sql\`: the query the seed thread EXPLAINed before the"
-  echo "UNION ALL rewrite, \`../shared/seeds/commcare-process-repeaters-pr.txt\` lines 108-124, one row per queued"
+  echo "UNION ALL rewrite, one row per queued"
   echo "record, no DISTINCT, as there), prepared as \`seed_q(timestamptz)\` and run as \`$SEED_EXEC\`."
   echo
   echo '```sql'; cat "$WORK/seed.sql"; echo '```'
