@@ -150,16 +150,29 @@ class AdminApiTest extends IntegrationTest {
         RestAssured.get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         RestAssured.get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", hasItems("Redis connection health check", "Reactive PostgreSQL connections health check"));
-        long repeater = createRepeater("acme", receiver.url("/ok"), 1);
-        enqueue(repeater, 1, "p");
-        String attempts = "repeater_dispatch_attempts_total{domain=\"acme\",outcome=\"succeeded\",path=\"repeater\"}";
+        // A domain of this test's own: the counter is cumulative over the whole run, and other tests deliver to "acme".
+        String domain = "metrics-" + System.nanoTime();
+        String attempts = "repeater_dispatch_attempts_total{domain=\"" + domain + "\",outcome=\"succeeded\",path=\"repeater\"}";
+        assertEquals(0.0, counter(attempts), "no attempt counted for a domain nothing was sent to");
+        long repeater = createRepeater(domain, receiver.url("/ok"), 1);
+        enqueue(repeater, 2, "p");
         // the counter is counted just after the record's row is written: wait for the counter itself
-        Await.until("attempt counted", () -> RestAssured.get("/q/metrics").then().statusCode(200).extract().asString().contains(attempts));
+        Await.until("both attempts counted", () -> counter(attempts) >= 2.0);
+        assertEquals(2.0, counter(attempts), "this test's two attempts, no more");
+        assertEquals(2, receiver.hits("/ok").size());
         String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
         for (String name : List.of("repeater_dispatch_batch_duration_seconds_count", "repeater_dispatch_backoffs_total",
                 "repeater_dispatch_lock_acquired_total", "repeater_dispatch_lock_contended_total",
                 "repeater_dispatch_in_flight", "repeater_dispatch_ready_repeaters")) {
             assertTrue(metrics.contains(name), name + " exposed");
         }
+    }
+
+    /** A counter's value in the Prometheus text, 0 while the series does not exist. */
+    private static double counter(String series) {
+        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1).strip()))
+                .findFirst().orElse(0.0);
     }
 }

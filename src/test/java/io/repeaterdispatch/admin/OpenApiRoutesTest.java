@@ -76,12 +76,17 @@ class OpenApiRoutesTest extends IntegrationTest {
         JsonNode schemes = document.path("components").path("securitySchemes");
         for (Operation operation : operations(document)) {
             JsonNode security = operation.node.has("security") ? operation.node.get("security") : document.path("security");
-            assertFalse(security.isEmpty(), operation + " requires a security scheme");
-            security.forEach(requirement -> requirement.fieldNames().forEachRemaining(name -> {
-                JsonNode scheme = schemes.path(name);
-                assertEquals("http", scheme.path("type").asText(), operation + " scheme " + name);
-                assertEquals("bearer", scheme.path("scheme").asText().toLowerCase(Locale.ROOT), operation + " scheme " + name);
-            }));
+            assertTrue(security.isArray() && !security.isEmpty(), operation + " requires a security scheme: " + security);
+            // The requirements are alternatives: one empty one ({}) would let a caller in with no token at all.
+            security.forEach(requirement -> {
+                assertTrue(requirement.isObject() && !requirement.isEmpty(),
+                        operation + " lists an anonymous (empty) security requirement: " + security);
+                requirement.fieldNames().forEachRemaining(name -> {
+                    JsonNode scheme = schemes.path(name);
+                    assertEquals("http", scheme.path("type").asText(), operation + " scheme " + name);
+                    assertEquals("bearer", scheme.path("scheme").asText().toLowerCase(Locale.ROOT), operation + " scheme " + name);
+                });
+            });
         }
     }
 

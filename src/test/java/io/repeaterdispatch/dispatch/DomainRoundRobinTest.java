@@ -50,7 +50,8 @@ class DomainRoundRobinTest {
     void refreshKeepsTheTurnOrderOfKnownDomains() {
         DomainRoundRobin rotation = new DomainRoundRobin();
         rotation.replaceWith(List.of(r(1, "a"), r(2, "a"), r(3, "b"), r(4, "c")));
-        assertEquals("a1", rotation.next(id -> false).domain() + 1); // a served: now b, c, a
+        ReadyRepeater first = rotation.next(id -> false);
+        assertEquals("a1", first.domain() + first.id()); // a served: now b, c, a
         rotation.replaceWith(List.of(r(2, "a"), r(5, "d"), r(4, "c"), r(3, "b")));
         assertEquals(List.of("b3", "c4", "a2", "d5"), drain(rotation, Set.of()));
     }

@@ -15,9 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,18 +93,65 @@ class ReadyRepeaterQueryPlanTest extends IntegrationTest {
 
         List<JsonNode> recordScans = nodes.stream()
                 .filter(n -> "repeat_record".equals(n.path("Relation Name").asText())).toList();
-        assertFalse(recordScans.isEmpty());
+        assertEquals(2, recordScans.size(), "one probe node per UNION ALL branch: " + indexes);
         for (JsonNode scan : recordScans) {
             String type = scan.get("Node Type").asText();
             assertFalse(type.contains("Seq Scan"), "no sequential scan of repeat_record: " + type);
             assertTrue(type.startsWith("Index"), "records read by index probes, not bitmaps or joins: " + type);
+            assertEquals("repeat_record_queued_idx", scan.path("Index Name").asText(), "every probe reads the queued partial index: " + scan);
             assertTrue(scan.path("Index Cond").asText().contains("repeater_id"), "probe is keyed by repeater: " + scan);
+            assertTrue(scan.path("Index Cond").asText().contains("next_check"), "due-ness is an index condition, not a filter: " + scan);
+            assertTrue(scan.get("Actual Rows").asLong() <= 1, "a probe stops at its first due record: " + scan);
         }
-        // The cost follows repeaters: at most one record row read per probe, one probe per repeater.
+
+        // Each branch: its partial index yields exactly the active repeaters of that branch (nothing
+        // read and thrown away by a filter), and it probes the records at most once per such
+        // repeater and at least once per repeater it finds ready.
+        OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+        String active = "NOT r.is_deleted AND NOT r.is_paused";
+        Map<String, String> branches = Map.of(
+                "repeater_ready_idle_idx", "r.next_attempt_at IS NULL AND " + active,
+                "repeater_ready_backoff_idx", "r.next_attempt_at <= $1 AND " + active);
+        JsonNode append = nodes.stream().filter(n -> "Append".equals(n.path("Node Type").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError("the branches are appended: " + json));
+        assertEquals(2, append.path("Plans").size(), "two branches: " + json);
+        long probes = 0;
+        Set<String> seen = new HashSet<>();
+        for (JsonNode branch : append.path("Plans")) {
+            List<JsonNode> branchNodes = new ArrayList<>();
+            collect(branch, branchNodes);
+            List<JsonNode> repeaterScans = branchNodes.stream()
+                    .filter(n -> "repeater".equals(n.path("Relation Name").asText())).toList();
+            assertEquals(1, repeaterScans.size(), "one read of repeater per branch: " + branch);
+            JsonNode repeaterScan = repeaterScans.get(0);
+            String index = repeaterScan.path("Index Name").asText();
+            assertTrue(branches.containsKey(index) && seen.add(index), "each branch reads its own partial index: " + index);
+            String where = branches.get(index);
+            long activeInBranch = inPlanSchemaCount("SELECT count(*) FROM repeater r WHERE " + where,
+                    where.contains("$1") ? Tuple.of(at) : Tuple.tuple());
+            long readyInBranch = inPlanSchemaCount("""
+                    SELECT count(DISTINCT r.id) FROM repeater r
+                      JOIN repeat_record q ON q.repeater_id = r.id
+                      LEFT JOIN domain_flag f ON f.domain = r.domain
+                     WHERE %s AND q.state IN (1, 2) AND q.next_check <= $1 AND COALESCE(f.process_repeaters, $2)
+                    """.formatted(where), Tuple.of(at, true));
+            assertTrue(readyInBranch > 100 && activeInBranch < REPEATERS, "the data has ready and inactive repeaters in " + index);
+            assertEquals(activeInBranch, repeaterScan.get("Actual Rows").asLong() * repeaterScan.get("Actual Loops").asLong(),
+                    index + " yields exactly the branch's active repeaters: " + repeaterScan);
+            assertEquals(0, repeaterScan.path("Rows Removed by Filter").asLong(), index + " reads no row it throws away: " + repeaterScan);
+
+            List<JsonNode> branchProbes = branchNodes.stream()
+                    .filter(n -> "repeat_record".equals(n.path("Relation Name").asText())).toList();
+            assertEquals(1, branchProbes.size(), "one probe node in the branch of " + index);
+            long loops = branchProbes.get(0).get("Actual Loops").asLong();
+            assertTrue(loops >= readyInBranch, index + ": every ready repeater probed, " + loops + " >= " + readyInBranch);
+            assertTrue(loops <= activeInBranch, index + ": at most one probe per active repeater, " + loops + " <= " + activeInBranch);
+            probes += loops;
+        }
+
         long recordRowsRead = recordScans.stream()
                 .mapToLong(n -> n.get("Actual Rows").asLong() * n.get("Actual Loops").asLong()).sum();
-        long probes = recordScans.stream().mapToLong(n -> n.get("Actual Loops").asLong()).sum();
-        assertTrue(probes <= REPEATERS, "probes " + probes + " <= repeaters");
+        assertEquals(probes, recordScans.stream().mapToLong(n -> n.get("Actual Loops").asLong()).sum());
         assertTrue(recordRowsRead <= probes, "record rows read " + recordRowsRead + " <= probes " + probes);
         assertTrue(recordRowsRead < RECORDS / 10, "far fewer rows than the queued records");
     }

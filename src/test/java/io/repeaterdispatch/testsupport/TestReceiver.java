@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestReceiver implements AutoCloseable {
 
     public record Hit(int seq, String path, long recordId, String payloadId, String body, String authorization, String customHeader,
-                      String host) {
+                      String host, String idempotencyKey) {
     }
 
     public record Reply(int status, Map<String, String> headers, String body) {
@@ -95,7 +95,7 @@ public final class TestReceiver implements AutoCloseable {
             String recordId = request.getHeader("X-Repeat-Record-Id");
             Hit hit = new Hit(seq.incrementAndGet(), path, recordId == null ? -1 : Long.parseLong(recordId),
                     request.getHeader("X-Payload-Id"), body.toString(), request.getHeader("Authorization"),
-                    request.getHeader("X-Custom"), request.getHeader("Host"));
+                    request.getHeader("X-Custom"), request.getHeader("Host"), request.getHeader("Idempotency-Key"));
             int now = open.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             maxOpen.computeIfAbsent(path, p -> new AtomicInteger()).accumulateAndGet(now, Math::max);
             hits.add(hit);
