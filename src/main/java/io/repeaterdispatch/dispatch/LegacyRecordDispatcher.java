@@ -70,7 +70,9 @@ public class LegacyRecordDispatcher {
                 .onFailure().invoke(error -> LOG.warnf("legacy scan failed error=%s", error.toString()))
                 .onFailure().recoverWithItem(List.of())
                 .subscribe().with(ids -> {
-                    slots.giveBack(granted - ids.size());
+                    // release, not giveBack: while the scan held these slots, a repeater turn may have found
+                    // none free and now waits for a freed slot to wake the loop (no tick will, for a while)
+                    slots.release(granted - ids.size());
                     List<Uni<Void>> deliveries = new ArrayList<>(ids.size());
                     ids.forEach(id -> deliveries.add(deliver(id)));
                     polling.set(false);
