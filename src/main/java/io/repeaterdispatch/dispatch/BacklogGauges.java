@@ -61,6 +61,11 @@ public class BacklogGauges implements DispatchListener {
                 .schedule();
     }
 
+    /** A backlog count is running (tests wait for it to end before they empty the tables). */
+    public boolean counting() {
+        return counting.get();
+    }
+
     /**
      * Recounts now, unless a count is already running.
      *

@@ -87,13 +87,6 @@ public class DeliverySlots {
         }
     }
 
-    /** Returns slots that were never used, without waking anyone (the caller is the one dispatching). */
-    public void giveBack(int n) {
-        if (n > 0) {
-            free.addAndGet(n);
-        }
-    }
-
     public void onFreed(Runnable listener) {
         onFreed.add(listener);
     }

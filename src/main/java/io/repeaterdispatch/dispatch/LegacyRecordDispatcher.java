@@ -34,6 +34,10 @@ public class LegacyRecordDispatcher {
     private final DispatchConfig config;
     private final HeldClaims held;
     private final AtomicBoolean polling = new AtomicBoolean();
+    /** A nudge came while a poll was scanning (which may have missed what it was about): scan again after. */
+    private final AtomicBoolean pollAgain = new AtomicBoolean();
+    /** A poll found no free slot: the next freed slot polls (records are due and nothing else would look). */
+    private final AtomicBoolean waitingForSlot = new AtomicBoolean();
     private volatile boolean running;
 
     public LegacyRecordDispatcher(RecordClaims claims, HttpSender sender, OutcomeRecorder recorder, DeliverySlots slots,
@@ -46,6 +50,11 @@ public class LegacyRecordDispatcher {
         this.events = events;
         this.clock = clock;
         this.config = config;
+        slots.onFreed(() -> {
+            if (waitingForSlot.compareAndSet(true, false)) {
+                poll();
+            }
+        });
     }
 
     public void start() {
@@ -56,21 +65,32 @@ public class LegacyRecordDispatcher {
         running = false;
     }
 
-    /** Scans for due records and sends them; polls again at once while pages come back full. */
+    /**
+     * Scans for due records and sends them; polls again at once while pages come back full, after a
+     * scan during which it was nudged again, and when a slot frees after a poll that found none.
+     */
     public void poll() {
+        pollAgain.set(true); // before the check: a poll ending meanwhile sees it (pollAgainIfAsked)
         if (!running || !polling.compareAndSet(false, true)) {
             return;
         }
+        pollAgain.set(false);
         int granted = slots.tryAcquireUpTo(config.legacy().maxPerPoll());
         if (granted == 0) {
+            waitingForSlot.set(true);
             polling.set(false);
+            if (slots.free() > 0 && waitingForSlot.compareAndSet(true, false)) {
+                pollAgain.set(true); // a slot freed before this poll was waiting for one
+            }
+            pollAgainIfAsked();
             return;
         }
+        waitingForSlot.set(false);
         claims.dueLegacyRecords(clock.now(), config.processRepeatersDefault(), granted)
                 .onFailure().invoke(error -> LOG.warnf("legacy scan failed error=%s", error.toString()))
                 .onFailure().recoverWithItem(List.of())
                 .subscribe().with(ids -> {
-                    // release, not giveBack: while the scan held these slots, a repeater turn may have found
+                    // released, so they wake the loop: while the scan held these slots, a repeater turn may have found
                     // none free and now waits for a freed slot to wake the loop (no tick will, for a while)
                     slots.release(granted - ids.size());
                     List<Uni<Void>> deliveries = new ArrayList<>(ids.size());
@@ -81,7 +101,14 @@ public class LegacyRecordDispatcher {
                     } else {
                         deliveries.forEach(d -> d.subscribe().with(ok -> { }));
                     }
+                    pollAgainIfAsked();
                 });
+    }
+
+    private void pollAgainIfAsked() {
+        if (pollAgain.get()) {
+            poll();
+        }
     }
 
     /** One record, start to finish; holds one slot and never fails. */

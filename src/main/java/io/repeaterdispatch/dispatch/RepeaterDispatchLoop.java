@@ -93,6 +93,11 @@ public class RepeaterDispatchLoop {
         return active.size();
     }
 
+    /** A ready query is running (tests wait for it to end before they empty the tables). */
+    public boolean refreshing() {
+        return refreshing.get();
+    }
+
     private void drain() {
         if (wip.getAndIncrement() != 0) {
             return;

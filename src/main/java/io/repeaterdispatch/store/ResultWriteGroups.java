@@ -34,6 +34,7 @@ public class ResultWriteGroups {
     private final DispatchClock clock;
     private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger unfinished = new AtomicInteger();
 
     public ResultWriteGroups(ResultWriter writer, DispatchClock clock) {
         this.writer = writer;
@@ -42,10 +43,16 @@ public class ResultWriteGroups {
 
     /** @return how many of the batch's records were written (fewer if some leases were lost) */
     public Uni<Integer> write(BatchOutcome batch) {
-        return Uni.createFrom().emitter(done -> {
+        return Uni.createFrom().<Integer>emitter(done -> {
+            unfinished.incrementAndGet();
             pending.add(new Pending(batch, done));
             pump();
-        });
+        }).onTermination().invoke(unfinished::decrementAndGet);
+    }
+
+    /** Batches handed in whose write has not ended yet, queued or running (tests wait for 0 before they empty the tables). */
+    public int unfinished() {
+        return unfinished.get();
     }
 
     private void pump() {

@@ -72,6 +72,8 @@ class ConcurrentDispatchersTest extends IntegrationTest {
             Await.until("all delivered", () -> records(repeater, 4) == 60);
         } finally {
             other.stop();
+            // Its turns are not the application's, so the next test's wait for an idle dispatcher cannot see them.
+            Await.until("the second dispatcher's turns ended", () -> other.activeTurns() == 0 && !other.refreshing());
         }
         assertTrue(receiver.maxConcurrent("/slow") <= batch,
                 "at most one batch in flight: " + receiver.maxConcurrent("/slow"));

@@ -64,17 +64,17 @@ class DeliverySlotsTest {
     }
 
     @Test
-    void releaseWakesTheDispatchersGiveBackDoesNot() {
+    void releaseWakesTheDispatchers() {
         DeliverySlots slots = slots(5, 4);
         AtomicInteger woken = new AtomicInteger();
         slots.onFreed(woken::incrementAndGet);
         assertEquals(5, slots.tryAcquireUpTo(5));
-        slots.giveBack(2);
-        assertEquals(0, woken.get(), "unused slots handed back by the one dispatching");
+        slots.release(2);
+        assertEquals(1, woken.get(), "slots a scan did not use wake whoever was turned away meanwhile");
         slots.release(1);
-        assertEquals(1, woken.get());
+        assertEquals(2, woken.get());
         slots.release(0);
-        assertEquals(1, woken.get(), "nothing freed, nobody woken");
+        assertEquals(2, woken.get(), "nothing freed, nobody woken");
         assertEquals(3, slots.free());
     }
 

@@ -2,6 +2,7 @@ package io.repeaterdispatch.testsupport;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Waits for a condition (a signal), failing with a description if it never comes. No fixed sleeps. */
 public final class Await {
@@ -16,10 +17,16 @@ public final class Await {
     }
 
     public static void until(String what, Duration limit, BooleanSupplier condition) {
+        until(what, limit, condition, () -> "");
+    }
+
+    /** As {@link #until(String, Duration, BooleanSupplier)}; a failure also says what {@code state} shows when it gives up. */
+    public static void until(String what, Duration limit, BooleanSupplier condition, Supplier<String> state) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("gave up waiting for: " + what);
+                String now = state.get();
+                throw new AssertionError("gave up waiting for: " + what + (now.isEmpty() ? "" : " (" + now + ")"));
             }
             try {
                 Thread.sleep(20);

@@ -1,9 +1,18 @@
 package io.repeaterdispatch.testsupport;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.scheduler.Scheduler;
+import io.repeaterdispatch.config.DispatchConfig;
+import io.repeaterdispatch.dispatch.BacklogGauges;
+import io.repeaterdispatch.dispatch.DeliverySlots;
 import io.repeaterdispatch.dispatch.DispatchEvents;
 import io.repeaterdispatch.dispatch.DispatchListener;
+import io.repeaterdispatch.dispatch.DispatchScheduler;
+import io.repeaterdispatch.dispatch.HeldClaims;
+import io.repeaterdispatch.dispatch.LegacyRecordDispatcher;
 import io.repeaterdispatch.dispatch.RepeaterDispatchLoop;
+import io.repeaterdispatch.dispatch.ShutdownDrain;
+import io.repeaterdispatch.store.ResultWriteGroups;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
@@ -13,6 +22,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestInfo;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,10 +33,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Base of the tests that run the whole application against the real PostgreSQL, Redis and a real
- * HTTP receiver. Every test starts from empty tables, the real time, and a fresh receiver.
+ * HTTP receiver. Every test starts from empty tables, the real time, a fresh receiver, and a
+ * dispatcher at rest.
+ *
+ * <p>Stepped mode: the test profile's tick is an hour, so dispatch moves only on its own wake-ups
+ * (enqueue and admin changes, enqueue notifications, freed slots, a full batch going straight back
+ * to the rotation, a repeater seen ready while its turn ran, Redis coming back) or when a test
+ * steps it ({@link #step()}, {@link #advance(Duration)}). A broken wake-up fails a test instead of
+ * costing a second.
  */
+@Tag("integration") // inherited: ./mvnw test -Dgroups='!integration' runs only the tests that need no servers
 @QuarkusTestResource(value = TestServices.class, restrictToAnnotatedClass = false)
 public abstract class IntegrationTest {
+
+    private static final String BACKLOG_JOB = "dispatch.metrics.backlog-refresh";
 
     public static final String TOKEN = "test-token";
 
@@ -37,36 +58,73 @@ public abstract class IntegrationTest {
     protected DispatchEvents events;
     @Inject
     protected RepeaterDispatchLoop loop;
+    @Inject
+    protected DispatchScheduler scheduler;
+    @Inject
+    private LegacyRecordDispatcher legacy;
+    @Inject
+    private DeliverySlots slots;
+    @Inject
+    private HeldClaims heldClaims;
+    @Inject
+    private ResultWriteGroups resultWrites;
+    @Inject
+    private BacklogGauges backlog;
+    @Inject
+    private ShutdownDrain drain;
+    @Inject
+    private DispatchConfig dispatchConfig;
+    @Inject
+    private Scheduler jobs;
 
     protected TestReceiver receiver;
+    /** For the message when dispatch does not come to rest: which test left it busy. */
+    private static String previousTest = "application start";
     private final List<DispatchListener> listeners = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void cleanSlate() {
-        truncate();
+        quiesce();
+        sql("TRUNCATE repeat_record_attempt, repeat_record, repeater, domain_flag, admin_audit");
         clock.reset();
+        resumeDispatch();
         receiver = TestReceiver.start();
     }
 
     /**
-     * The previous test's last batch may still be writing its results; its locks and TRUNCATE's can
-     * deadlock, and PostgreSQL then aborts one of the two. Trying again settles it.
+     * Stops dispatch from starting anything and waits until whatever the previous test left running
+     * has ended, so TRUNCATE meets no statement of the loop (a result write holding row locks, a
+     * claim, a ready or backlog query between its table locks) that it could deadlock with.
      */
-    private void truncate() {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                sql("TRUNCATE repeat_record_attempt, repeat_record, repeater, domain_flag, admin_audit");
-                return;
-            } catch (io.vertx.pgclient.PgException e) {
-                if (!"40P01".equals(e.getSqlState()) || attempt == 5) {
-                    throw e;
-                }
-            }
+    private void quiesce() {
+        loop.stop();
+        legacy.stop();
+        jobs.pause(BACKLOG_JOB);
+        awaitDispatchIdle("dispatch idle before TRUNCATE, after " + previousTest);
+    }
+
+    /** Starts both paths again (as the application did), unless a test drained them for good, and waits for that first look to end. */
+    private void resumeDispatch() {
+        jobs.resume(BACKLOG_JOB);
+        if (dispatchConfig.enabled() && !drain.stopped()) {
+            legacy.start();
+            loop.start();
         }
+        // start() looks at once: the rotation's leftovers from the previous test (they find nothing) and a ready query.
+        awaitDispatchIdle("dispatch idle after restarting it");
+    }
+
+    private void awaitDispatchIdle(String what) {
+        Await.until(what, Await.DEFAULT, () -> loop.activeTurns() == 0 && !loop.refreshing() && slots.inFlight() == 0
+                        && heldClaims.records() == 0 && resultWrites.unfinished() == 0 && !backlog.counting(),
+                () -> "active turns " + loop.activeTurns() + ", ready query running " + loop.refreshing()
+                        + ", requests in flight " + slots.inFlight() + ", claimed records " + heldClaims.records()
+                        + ", result writes " + resultWrites.unfinished() + ", backlog count running " + backlog.counting());
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown(TestInfo test) {
+        previousTest = test.getDisplayName() + " in " + getClass().getSimpleName();
         listeners.forEach(events::unregister);
         listeners.clear();
         receiver.close();
@@ -100,10 +158,15 @@ public abstract class IntegrationTest {
                 .then().statusCode(202).extract().jsonPath().getList("recordIds", Long.class);
     }
 
-    /** Moves the dispatch clock forward and lets the loop look again. */
+    /** Moves the dispatch clock forward and steps dispatch once (both paths), as the tick would. */
     protected void advance(Duration by) {
         clock.advance(by);
-        loop.wake();
+        step();
+    }
+
+    /** One tick of dispatch, both paths: the only way time-driven work moves in tests (the periodic tick is an hour). */
+    protected void step() {
+        scheduler.tick();
     }
 
     protected List<Row> sql(String statement, Object... args) {
