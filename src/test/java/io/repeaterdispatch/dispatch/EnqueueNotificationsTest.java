@@ -1,30 +1,19 @@
 package io.repeaterdispatch.dispatch;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import io.repeaterdispatch.testsupport.Await;
 import io.repeaterdispatch.testsupport.IntegrationTest;
 import org.junit.jupiter.api.Test;
 
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * With the tick an hour away, only PostgreSQL's enqueue notification can wake this process for a
- * record another replica inserted (an insert by SQL here: it nudges nothing in-process).
+ * With the test profile's tick an hour away, only PostgreSQL's enqueue notification can wake this
+ * process for a record another replica inserted (an insert by SQL here: it nudges nothing
+ * in-process).
  */
 @QuarkusTest
-@TestProfile(EnqueueNotificationsTest.NoTick.class)
 class EnqueueNotificationsTest extends IntegrationTest {
-
-    public static class NoTick implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("dispatch.tick", "1h");
-        }
-    }
 
     @Test
     void aRecordEnqueuedElsewhereIsPickedUpWithoutWaitingForATick() {
