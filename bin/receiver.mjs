@@ -12,6 +12,7 @@
 //   /throttle…  429 with Retry-After: N (N from ?retryAfter=N, default 5)
 //   /hang…      200 after --hang-ms; without --hang-ms never (the request stays open until the
 //               client gives up)
+//   /held…      held open until POST /_release (then 200), so a check decides when they answer
 //   any other   --status (default 200)
 // --delay and --jitter hold every answer but /hang's for delay + random(0..jitter) ms.
 // "Refused": point a repeater at a port nobody listens on. Such attempts cannot be counted, so
@@ -42,6 +43,7 @@
 //   POST /_flush?wait=ms     waits until no request is open (at most wait ms, default 10000), then
 //                            writes every buffered log line and answers {"lines", "open": 0}; 504
 //                            with the open count if requests were still open
+//   POST /_release           answers every held request (/held…) with 200: {"released": n}
 //   POST /_reset             forgets every count and receipt (behaviour overrides stay)
 //
 // As a module (in-process users: bench/pickup-probe.mjs, faults/fuzz.mjs):
@@ -60,6 +62,7 @@ const answer = (status, body, extra = {}) => [status, body,
   status === 204 ? extra : { 'Content-Type': 'text/plain', 'Content-Length': String(Buffer.byteLength(body)), ...extra }];
 const ANSWERS = { ok: answer(200, 'ok'), empty: answer(204, ''), fail: answer(500, 'fail'), invalid: answer(422, 'nope') };
 const HANG_ANSWER = answer(200, 'ok');
+const HELD = Symbol('held');
 const LOG_FLUSH_MS = 200;
 
 export async function startReceiver({
@@ -88,6 +91,7 @@ export async function startReceiver({
   let idleWaiters = []; // resolve functions of /_flush calls waiting for open to reach 0
   const waiters = new Map(); // payload id -> [resolve] of waitFor calls
   const overrides = new Map(); // '/segment' -> behaviour
+  let held = []; // send functions of /held requests waiting for POST /_release
   const wantBody = print || onRequest !== null;
 
   function waitFor(payloadId, timeoutMs) {
@@ -106,10 +110,11 @@ export async function startReceiver({
   }
 
   const defaultAnswer = answer(status, '');
-  /** The answer a behaviour gives, or null for a request to hold open (/hang). */
+  /** The answer a behaviour gives, null for a request to hold open (/hang), HELD for one to hold until released. */
   function answerOf(behaviour, url, q) {
     const name = behaviour.startsWith('/') ? behaviour.slice(1) : behaviour;
     if (name === 'hang') return null;
+    if (name === 'held') return HELD;
     if (name === 'throttle') {
       const m = q < 0 ? null : /retryAfter=(\d+)/.exec(url.slice(q));
       return answer(429, 'slow', { 'Retry-After': m ? m[1] : '5' });
@@ -142,7 +147,7 @@ export async function startReceiver({
       }
     }
     const chosen = answerOf(overrides.get(kind) || kind, url, q);
-    const answerStatus = chosen ? chosen[0] : 0;
+    const answerStatus = chosen && chosen !== HELD ? chosen[0] : 0;
     if (answerStatus >= 200 && answerStatus < 300) stats.lastOkAt = t;
     stats.byStatus[answerStatus] = (stats.byStatus[answerStatus] || 0) + 1;
 
@@ -163,7 +168,8 @@ export async function startReceiver({
       res.end(body);
     };
     const respond = () => {
-      if (chosen) {
+      if (chosen === HELD) held.push(() => send(HANG_ANSWER));
+      else if (chosen) {
         const wait = delayMs + (jitterMs ? Math.random() * jitterMs : 0);
         if (wait > 0) timer = setTimeout(send, wait, chosen);
         else send(chosen);
@@ -244,6 +250,12 @@ export async function startReceiver({
           }
           writeLog();
           return json(res, { lines: logLines, open }, open === 0 ? 200 : 504);
+        }
+        case '/_release': {
+          const released = held;
+          held = [];
+          for (const release of released) release();
+          return json(res, { released: released.length });
         }
         case '/_reset':
           reset();

@@ -38,32 +38,14 @@ wait_for() { local limit=$1; shift; local end=$((SECONDS + limit)); until "$@"; 
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB"
 DB_CREATED=1
 
-# Receiver: /slow answers 200 once $WORK/release exists (the script creates it after SIGTERM, so
-# those answers land inside the grace); /hang never answers. Every request is logged to hits.
-cat > "$WORK/receiver.py" <<'PY'
-import http.server, os, sys, time
-work, port = sys.argv[1], int(sys.argv[2])
-class H(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        with open(os.path.join(work, "hits"), "a") as f:
-            f.write(self.path + "\n")
-        if self.path.startswith("/hang"):
-            time.sleep(600)
-            return
-        end = time.time() + 60
-        while not os.path.exists(os.path.join(work, "release")) and time.time() < end:
-            time.sleep(0.05)
-        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
-    def log_message(self, *args):
-        pass
-http.server.ThreadingHTTPServer.daemon_threads = True
-http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
-PY
-python3 "$WORK/receiver.py" "$WORK" "$RECEIVER_PORT" &
+# Receiver (bin/receiver.mjs): /held answers 200 only when POST /_release comes (the script sends
+# it after SIGTERM, so those answers land inside the grace); /hang never answers.
+node bin/receiver.mjs --port "$RECEIVER_PORT" 2> "$WORK/receiver.log" &
 RECEIVER_PID=$!
-touch "$WORK/hits"
+receiver_up() { curl -sf -o /dev/null "http://127.0.0.1:$RECEIVER_PORT/_stats"; }
+wait_for 10 receiver_up || fail "receiver not listening: $(cat "$WORK/receiver.log")"
+# requests the receiver got on paths starting with $1 (/held, /hang)
+hits() { curl -sf "http://127.0.0.1:$RECEIVER_PORT/_stats" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).byKind[process.argv[1]]||0))' "$1"; }
 
 PORT=$APP_PORT \
 DB_REACTIVE_URL="postgresql://127.0.0.1:5432/$DB" DB_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$DB" \
@@ -78,20 +60,21 @@ ready() { curl -sf -o /dev/null "http://127.0.0.1:$APP_PORT/q/health/ready"; }
 wait_for 90 ready || fail "service not ready"
 
 api() { curl -sf -X POST "http://127.0.0.1:$APP_PORT/api/v1$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "$2"; }
-id_of() { python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
-SLOW=$(api /repeaters "{\"domain\":\"acme\",\"name\":\"slow\",\"url\":\"http://127.0.0.1:$RECEIVER_PORT/slow\",\"batchSize\":5,\"timeoutMs\":60000}" | id_of)
+id_of() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).id))'; }
+SLOW=$(api /repeaters "{\"domain\":\"acme\",\"name\":\"slow\",\"url\":\"http://127.0.0.1:$RECEIVER_PORT/held\",\"batchSize\":5,\"timeoutMs\":60000}" | id_of)
 HANG=$(api /repeaters "{\"domain\":\"acme\",\"name\":\"hang\",\"url\":\"http://127.0.0.1:$RECEIVER_PORT/hang\",\"batchSize\":3,\"timeoutMs\":120000}" | id_of)
-items() { python3 -c "import json; print(json.dumps([{'payloadId': '$1' + str(i), 'payload': {'n': i}} for i in range($2)]))"; }
+# a JSON array of $2 records with payload ids $1 0, $1 1, ...
+items() { node -e 'console.log(JSON.stringify(Array.from({length: +process.argv[2]}, (_, i) => ({payloadId: process.argv[1] + i, payload: {n: i}}))))' "$1" "$2"; }
 api "/repeaters/$SLOW/records" "$(items s 6)" >/dev/null   # a batch of 5, and 1 for a batch that must not start
 api "/repeaters/$HANG/records" "$(items h 3)" >/dev/null
 
-in_flight() { [ "$(grep -c '^/slow' "$WORK/hits")" -eq 5 ] && [ "$(grep -c '^/hang' "$WORK/hits")" -eq 3 ]; }
-wait_for 30 in_flight || fail "batches not in flight: $(sort "$WORK/hits" | uniq -c | tr '\n' ' ')"
+in_flight() { [ "$(hits /held)" -eq 5 ] && [ "$(hits /hang)" -eq 3 ]; }
+wait_for 30 in_flight || fail "batches not in flight: /held $(hits /held), /hang $(hits /hang)"
 
 kill -TERM "$APP_PID"
 stopping() { grep -q 'shutdown: stopped taking batches' "$WORK/app.log"; }
 wait_for 20 stopping || fail "no shutdown line after SIGTERM"
-touch "$WORK/release"
+curl -sf -X POST -o /dev/null "http://127.0.0.1:$RECEIVER_PORT/_release" || fail "receiver gone before the release"
 exited() { ! kill -0 "$APP_PID" 2>/dev/null; }
 wait_for 60 exited || fail "still running 60 s after SIGTERM"
 set +e; wait "$APP_PID"; RC=$?; set -e
@@ -104,7 +87,8 @@ q() { "${PSQL[@]}" -d "$DB" -c "$1"; }
   || problems+=("slow batch not recorded: $(q "SELECT string_agg(state::text, ',') FROM repeat_record WHERE repeater_id = $SLOW")")
 [ "$(q "SELECT count(*) FROM repeat_record WHERE repeater_id = $SLOW AND state = 1 AND attempt_count = 0")" = 1 ] \
   || problems+=("the 6th slow record was sent: a batch started after SIGTERM")
-[ "$(grep -c '^/slow' "$WORK/hits")" -eq 5 ] || problems+=("/slow got $(grep -c '^/slow' "$WORK/hits") requests, expected 5")
+SLOW_HITS=$(hits /held)
+[ "$SLOW_HITS" -eq 5 ] || problems+=("/held got $SLOW_HITS requests, expected 5")
 [ "$(q "SELECT count(*) FROM repeat_record WHERE repeater_id = $HANG AND state = 1 AND attempt_count = 0 AND claim_token IS NULL AND next_check <= now()")" = 3 ] \
   || problems+=("hanging batch not handed back: $(q "SELECT string_agg(format('%s/%s/%s/%s', state, attempt_count, claim_token, next_check), ' ') FROM repeat_record WHERE repeater_id = $HANG")")
 [ "$(q "SELECT count(*) FROM repeat_record WHERE claim_token IS NOT NULL")" = 0 ] || problems+=("records left claimed")

@@ -42,42 +42,21 @@ exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager $JAVA_OPTS
 R
 chmod 755 "$ROOT/opt/run-java.sh"
 
-# One layer, files owned by root except /home/jboss (185), fixed times: the same host gives the same layer.
-python3 - "$ROOT" "$WORK" <<'PY'
-import hashlib, json, os, sys, tarfile
-root, work = sys.argv[1], sys.argv[2]
-layer = os.path.join(work, "layer.tar")
-with tarfile.open(layer, "w", format=tarfile.PAX_FORMAT) as tar:
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames.sort()
-        for name in [None] + sorted(filenames) + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
-            path = dirpath if name is None else os.path.join(dirpath, name)
-            rel = os.path.relpath(path, root)
-            if rel == ".":
-                continue
-            info = tar.gettarinfo(path, arcname=rel)
-            info.mtime = 0
-            info.uid = info.gid = 185 if rel == "home/jboss" else 0
-            info.uname = info.gname = ""
-            if rel == "tmp":
-                info.mode = 0o1777
-            if info.isfile():
-                with open(path, "rb") as f:
-                    tar.addfile(info, f)
-            else:
-                tar.addfile(info)
-digest = hashlib.sha256(open(layer, "rb").read()).hexdigest()
-config = {
-    "architecture": "amd64", "os": "linux",
-    "config": {"Env": ["PATH=/opt/java/bin:/bin", "JAVA_HOME=/opt/java", "LANG=C.UTF-8"],
-               "User": "185", "WorkingDir": "/home/jboss", "Entrypoint": ["/opt/run-java.sh"]},
-    "rootfs": {"type": "layers", "diff_ids": ["sha256:" + digest]},
-    "history": [{"created_by": "k8s/image/base-from-host.sh"}],
-}
-with open(os.path.join(work, "config.json"), "w") as f:
-    json.dump(config, f)
-with open(os.path.join(work, "manifest.json"), "w") as f:
-    json.dump([{"Config": "config.json", "RepoTags": ["local/jre17-from-host:latest"], "Layers": ["layer.tar"]}], f)
-PY
+# One layer, files owned by root except /home/jboss (185), fixed times and order, no atime/ctime:
+# the same host gives the same layer (GNU tar's reproducible-archive options).
+chmod 1777 "$ROOT/tmp"
+REPRODUCIBLE=(--format=pax --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime
+  --sort=name --mtime=@0 --numeric-owner)
+tar -C "$ROOT" "${REPRODUCIBLE[@]}" --owner=0 --group=0 --exclude=./home/jboss -cf "$WORK/layer.tar" .
+tar -C "$ROOT" "${REPRODUCIBLE[@]}" --owner=185 --group=185 --no-recursion -rf "$WORK/layer.tar" ./home/jboss
+DIGEST=$(sha256sum "$WORK/layer.tar" | cut -d' ' -f1)
+cat > "$WORK/config.json" <<JSON
+{"architecture": "amd64", "os": "linux",
+ "config": {"Env": ["PATH=/opt/java/bin:/bin", "JAVA_HOME=/opt/java", "LANG=C.UTF-8"],
+            "User": "185", "WorkingDir": "/home/jboss", "Entrypoint": ["/opt/run-java.sh"]},
+ "rootfs": {"type": "layers", "diff_ids": ["sha256:$DIGEST"]},
+ "history": [{"created_by": "k8s/image/base-from-host.sh"}]}
+JSON
+echo '[{"Config": "config.json", "RepoTags": ["local/jre17-from-host:latest"], "Layers": ["layer.tar"]}]' > "$WORK/manifest.json"
 tar -C "$WORK" -cf "$OUT" manifest.json config.json layer.tar
 echo "[base-from-host] $OUT ($(du -h "$OUT" | cut -f1)): Java $("$ROOT/opt/java/bin/java" -version 2>&1 | head -1 | cut -d'"' -f2), modules $MODULES"

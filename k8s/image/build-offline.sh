@@ -24,16 +24,19 @@ rm -f "$IMAGE_TAR"
   -Dquarkus.container-image.tag="$VERSION"
 [ -s "$IMAGE_TAR" ] || { echo "[build-offline] no image written to $IMAGE_TAR" >&2; exit 1; }
 
-python3 - "$IMAGE_TAR" <<'PY'
-import json, sys, tarfile
-with tarfile.open(sys.argv[1]) as t:
-    manifest = json.load(t.extractfile("manifest.json"))[0]
-    config = json.load(t.extractfile(manifest["Config"]))
-    sizes = [t.getmember(l).size for l in manifest["Layers"]]
-c = config["config"]
-print(f"[build-offline] {sys.argv[1]}: {manifest['RepoTags']}, {len(sizes)} layers, {sum(sizes) / 2**20:.0f} MiB; "
-      f"entrypoint {c.get('Entrypoint')}, user {c.get('User')}, workdir {c.get('WorkingDir')}, ports {list(c.get('ExposedPorts', {}))}")
-PY
+# What the image says of itself (its manifest and config, read from the tarball).
+node - "$IMAGE_TAR" <<'JS'
+const { execFileSync } = require('node:child_process');
+const tar = process.argv[2];
+const read = name => execFileSync('tar', ['-xOf', tar, name], { maxBuffer: 1 << 20 }).toString();
+const manifest = JSON.parse(read('manifest.json'))[0];
+const c = JSON.parse(read(manifest.Config)).config;
+const sizes = execFileSync('tar', ['-tvf', tar]).toString().split('\n')
+  .map(line => line.trim().split(/\s+/)).filter(f => manifest.Layers.includes(f[5])).map(f => Number(f[2]));
+console.log(`[build-offline] ${tar}: ${JSON.stringify(manifest.RepoTags)}, ${sizes.length} layers, ` +
+  `${Math.round(sizes.reduce((x, y) => x + y, 0) / 2 ** 20)} MiB; entrypoint ${JSON.stringify(c.Entrypoint)}, ` +
+  `user ${c.User}, workdir ${c.WorkingDir}, ports ${JSON.stringify(Object.keys(c.ExposedPorts || {}))}`);
+JS
 
 [ "$RUN_CHECK" = --run ] || exit 0
 
@@ -53,13 +56,14 @@ cleanup() {
 trap cleanup EXIT
 ROOT=$WORK/rootfs
 mkdir -p "$ROOT"
-python3 - "$IMAGE_TAR" "$ROOT" <<'PY'
-import json, sys, tarfile
-with tarfile.open(sys.argv[1]) as t:
-    for layer in json.load(t.extractfile("manifest.json"))[0]["Layers"]:
-        with tarfile.open(fileobj=t.extractfile(layer), mode="r:*") as l:
-            l.extractall(sys.argv[2], numeric_owner=True)
-PY
+# every layer in the manifest's order, each unpacked over the ones before (tar detects gzip itself)
+tar -xOf "$IMAGE_TAR" manifest.json \
+  | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[0].Layers.join("\n")))' \
+  | while read -r layer; do
+      tar -xOf "$IMAGE_TAR" "$layer" > "$WORK/layer"
+      tar -xf "$WORK/layer" -C "$ROOT" --numeric-owner
+    done
+rm -f "$WORK/layer"
 # What a container runtime provides and an image does not hold (the loader resolves java's
 # $ORIGIN rpath through /proc/self/exe).
 mkdir -p "$ROOT/dev" "$ROOT/proc"
