@@ -15,6 +15,22 @@ WITH rep AS (
     UPDATE repeat_record q SET next_check = $4, claim_token = $5
       FROM picked WHERE q.id = picked.id
     RETURNING q.id, q.payload_id, q.payload, q.content_type, q.attempt_count
+), served AS (
+    -- The repeater's next_due_at without the records just claimed (due again at $4, their lease
+    -- end), and the claim time, which sends it behind every repeater that has waited longer. An
+    -- empty claim writes it too: it corrects a next_due_at left early. Recomputed from this
+    -- statement's snapshot, so kept only if no enqueue moved it since (due_version).
+    UPDATE repeater r
+       SET next_due_at = CASE WHEN r.due_version = rep.due_version
+                              THEN LEAST((SELECT q.next_check FROM repeat_record q
+                                           WHERE q.repeater_id = rep.id AND q.state IN ({{QUEUED}})
+                                             AND NOT EXISTS (SELECT 1 FROM picked WHERE picked.id = q.id)
+                                           ORDER BY q.next_check, q.id LIMIT 1),
+                                         (SELECT $4::timestamptz FROM picked LIMIT 1))
+                              ELSE r.next_due_at END,
+           last_batch_at = CASE WHEN EXISTS (SELECT 1 FROM picked) THEN $2 ELSE r.last_batch_at END,
+           due_version = r.due_version + 1
+      FROM rep WHERE r.id = rep.id
 )
 SELECT {{ENDPOINT_COLUMNS}}, c.id AS record_id, c.payload_id, c.payload, c.content_type, c.attempt_count,
        (SELECT count(*) FROM due) > $3 AS more

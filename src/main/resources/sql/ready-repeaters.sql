@@ -1,16 +1,10 @@
-SELECT r.id, r.domain, r.batch_size FROM repeater r
-  LEFT JOIN domain_flag f ON f.domain = r.domain
- CROSS JOIN LATERAL (SELECT 1 FROM repeat_record q
-                      WHERE q.repeater_id = r.id AND q.state IN ({{QUEUED}}) AND q.next_check <= $1
-                      ORDER BY q.next_check LIMIT 1) due
- WHERE r.next_attempt_at IS NULL AND NOT r.is_deleted AND NOT r.is_paused
-   AND COALESCE(f.process_repeaters, $2)
-UNION ALL
-SELECT r.id, r.domain, r.batch_size FROM repeater r
-  LEFT JOIN domain_flag f ON f.domain = r.domain
- CROSS JOIN LATERAL (SELECT 1 FROM repeat_record q
-                      WHERE q.repeater_id = r.id AND q.state IN ({{QUEUED}}) AND q.next_check <= $1
-                      ORDER BY q.next_check LIMIT 1) due
- WHERE r.next_attempt_at <= $1 AND NOT r.is_deleted AND NOT r.is_paused
-   AND COALESCE(f.process_repeaters, $2)
-LIMIT $3
+SELECT ready.id, ready.domain, ready.batch_size FROM (
+    SELECT r.id, r.domain, r.batch_size, r.ready_at,
+           row_number() OVER (PARTITION BY r.domain ORDER BY r.ready_at, r.id) AS turn
+      FROM repeater r
+      LEFT JOIN domain_flag f ON f.domain = r.domain
+     WHERE r.ready_at <= $1 AND NOT r.is_deleted AND NOT r.is_paused
+       AND COALESCE(f.process_repeaters, $2)
+) ready
+ ORDER BY ready.turn, ready.ready_at, ready.id
+ LIMIT $3

@@ -16,18 +16,38 @@ WITH res AS (
       FROM res JOIN locked ON locked.id = res.record_id
      WHERE q.id = res.record_id AND q.claim_token = res.claim_token
     RETURNING q.id, q.repeater_id
+), seen AS (
+    -- Each written repeater's due_version as this statement's snapshot saw it (see rep).
+    SELECT r.id, r.due_version FROM repeater r WHERE r.id IN (SELECT repeater_id FROM rec)
 ), rep_locked AS (
-    SELECT r.id FROM repeater r WHERE r.id = ANY($11::bigint[]) AND EXISTS (SELECT 1 FROM rec WHERE rec.repeater_id = r.id)
+    SELECT r.id FROM repeater r WHERE r.id IN (SELECT repeater_id FROM rec)
      ORDER BY r.id
        FOR NO KEY UPDATE OF r
 ), rep AS (
+    -- Every repeater with a record written: its next_due_at recomputed (the snapshot's queued
+    -- records but the ones written here, plus these records' new next checks), kept only if no
+    -- enqueue moved it since the snapshot, else only lowered by these records' next checks. The
+    -- per-repeater path's batches also write the backoff state (legacy records carry none).
     UPDATE repeater r
-       SET next_attempt_at = u.next_attempt_at, last_attempt_at = u.last_attempt_at, updated_at = $10,
-           consecutive_failed_batches = CASE WHEN u.backed_off THEN r.consecutive_failed_batches + 1 ELSE 0 END
-      FROM unnest($11::bigint[], $12::bool[], $13::timestamptz[], $14::timestamptz[])
-           AS u(repeater_id, backed_off, next_attempt_at, last_attempt_at)
-      JOIN rep_locked ON rep_locked.id = u.repeater_id
-     WHERE r.id = u.repeater_id
+       SET next_due_at = CASE WHEN r.due_version = seen.due_version
+                              THEN LEAST((SELECT q.next_check FROM repeat_record q
+                                           WHERE q.repeater_id = r.id AND q.state IN ({{QUEUED}})
+                                             AND NOT EXISTS (SELECT 1 FROM rec WHERE rec.id = q.id)
+                                           ORDER BY q.next_check, q.id LIMIT 1), mine.next_check)
+                              ELSE LEAST(r.next_due_at, mine.next_check) END,
+           due_version = r.due_version + 1,
+           next_attempt_at = CASE WHEN u.repeater_id IS NULL THEN r.next_attempt_at ELSE u.next_attempt_at END,
+           last_attempt_at = CASE WHEN u.repeater_id IS NULL THEN r.last_attempt_at ELSE u.last_attempt_at END,
+           updated_at = CASE WHEN u.repeater_id IS NULL THEN r.updated_at ELSE $10 END,
+           consecutive_failed_batches = CASE WHEN u.repeater_id IS NULL THEN r.consecutive_failed_batches
+                                             WHEN u.backed_off THEN r.consecutive_failed_batches + 1 ELSE 0 END
+      FROM rep_locked
+      JOIN seen ON seen.id = rep_locked.id
+      JOIN (SELECT rec.repeater_id, min(res.next_check) AS next_check
+              FROM rec JOIN res ON res.record_id = rec.id GROUP BY rec.repeater_id) mine ON mine.repeater_id = rep_locked.id
+      LEFT JOIN unnest($11::bigint[], $12::bool[], $13::timestamptz[], $14::timestamptz[])
+           AS u(repeater_id, backed_off, next_attempt_at, last_attempt_at) ON u.repeater_id = rep_locked.id
+     WHERE r.id = rep_locked.id
 )
 INSERT INTO repeat_record_attempt (record_id, state, http_status, message, duration_ms, created_at)
 SELECT res.record_id, res.attempt_state, res.http_status, res.message, res.duration_ms, res.attempted_at

@@ -55,6 +55,10 @@ public class RepeaterDispatchLoop {
     private final AtomicReference<List<ReadyRepeater>> refreshed = new AtomicReference<>();
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile boolean dirty = true;
+    /** The last refresh filled the row cap: more may be ready behind it (set by refresh, read in drain). */
+    private volatile boolean lastPageFull;
+    /** Refresh again once this page's repeaters have all been started (only touched in drain). */
+    private boolean refillWhenStarted;
     private volatile boolean running;
 
     public RepeaterDispatchLoop(ReadyRepeaterQuery readyQuery, RepeaterBatchRunner runner, DeliverySlots slots,
@@ -128,6 +132,10 @@ public class RepeaterDispatchLoop {
                 }
             }
             rotation.replaceWith(idle);
+            // Repeaters past the cap are not in this page. The ready order puts those just served
+            // behind them, so the next page reaches them: ask for it when this one is used up
+            // (not if it held only repeaters in flight, which would re-ask at once, in a loop).
+            refillWhenStarted = lastPageFull && !idle.isEmpty();
         }
         for (ReadyRepeater back; (back = returning.poll()) != null; ) {
             rotation.offer(back);
@@ -143,6 +151,10 @@ public class RepeaterDispatchLoop {
         while (true) {
             ReadyRepeater next = rotation.peek(active::contains);
             if (next == null) {
+                if (refillWhenStarted) {
+                    refillWhenStarted = false;
+                    dirty = true;
+                }
                 break;
             }
             int batch = Math.min(next.batchSize(), config.maxBatchSize());
@@ -171,9 +183,11 @@ public class RepeaterDispatchLoop {
     }
 
     private void refresh() {
-        readyQuery.find(clock.now(), config.processRepeatersDefault(), config.readyQueryLimit())
+        int limit = config.readyQueryLimit();
+        readyQuery.find(clock.now(), config.processRepeatersDefault(), limit)
                 .subscribe().with(ready -> {
                     events.readyRefreshed(ready.size());
+                    lastPageFull = ready.size() >= limit;
                     refreshed.set(ready);
                     refreshing.set(false);
                     drain();

@@ -11,20 +11,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Finds the repeaters of per-repeater-path domains that can be dispatched now.
+ * Finds the repeaters of per-repeater-path domains that can be dispatched now, in the order the
+ * loop should serve them.
  *
- * <p>The "not backed off" test is split into a NULL branch and a past branch joined by UNION ALL:
- * an OR of the two cannot be answered by one index scan, so the planner would fall back to
- * scanning (the seed's first query did, at 1.6 s). Each branch reads its own partial index on
- * active repeaters, then probes the queued-records partial index once per repeater. The probe is
- * a LATERAL subquery with LIMIT 1 rather than EXISTS on purpose: PostgreSQL may turn an EXISTS
- * into a merge or hash semi-join that reads every queued record (it does at 100k records), while
- * LIMIT 1 keeps it a per-repeater probe that stops at the first due record. Its ORDER BY
- * next_check is what only the queued partial index can give without a sort, so the planner does
- * not wander to the admin side's (repeater_id, id) index, which also holds every finished record
- * (the benchmark saw 152 ms a query on a busy table). So the cost follows
- * the number of repeaters, never the number of records; {@code ReadyRepeaterQueryPlanTest} holds
- * the plan to that.
+ * <p>One range scan of the partial index {@code repeater_ready_at_idx}: each repeater row carries
+ * {@code ready_at}, the latest of its earliest due queued record, its backoff end and its last
+ * claim (migrations/V6__repeater_ready_at.sql), so the cost follows the repeaters that are ready,
+ * not the repeaters that exist nor the records they hold. No record is read.
+ *
+ * <p>Order, so that no repeater and no domain starves however many are ready beyond the row cap:
+ * every domain's first turn before any domain's second ({@code row_number()} per domain), and
+ * within a turn the repeater that has waited longest first. A repeater's claim moves its
+ * {@code ready_at} to the claim time, so a repeater just served queues behind the others.
+ * {@code ReadyRepeaterQueryPlanTest} holds the plan and the order to that.
  */
 @ApplicationScoped
 public class ReadyRepeaterQuery {
@@ -40,9 +39,9 @@ public class ReadyRepeaterQuery {
 
     /**
      * Runs with sequential scans disabled for its transaction: right after a bulk load, before
-     * autovacuum has analyzed the table, PostgreSQL may judge repeat_record small enough to scan
-     * once per repeater, and the benchmark saw that plan take 5 s instead of milliseconds. The
-     * partial indexes are always the right path for this query (ReadyRepeaterQueryPlanTest).
+     * autovacuum has analyzed the table, PostgreSQL may judge the repeater table small enough to
+     * scan whole. The partial index is always the right path for this query
+     * (ReadyRepeaterQueryPlanTest).
      */
     public Uni<List<ReadyRepeater>> find(Instant now, boolean processRepeatersDefault, int limit) {
         return pool.withTransaction(conn -> conn.query("SET LOCAL enable_seqscan = off").execute()

@@ -81,6 +81,19 @@ public class RepeaterRepository {
                 });
     }
 
+    /**
+     * Some of the repeater's records became due at {@code at} (requeue, resend): its next_due_at
+     * may only move earlier, and the version bump tells a concurrent claim or result write not to
+     * overwrite it with a value computed before (migrations/V6__repeater_ready_at.sql).
+     */
+    public Uni<Integer> recordsDueAt(long repeaterId, Instant at) {
+        return Panache.getSession().flatMap(session -> session
+                .createNativeQuery("UPDATE repeater SET next_due_at = LEAST(next_due_at, :at), due_version = due_version + 1 WHERE id = :id")
+                .setParameter("at", at)
+                .setParameter("id", repeaterId)
+                .executeUpdate());
+    }
+
     /** Cancels every queued record of the repeater (with its soft delete, in the caller's transaction). */
     public Uni<Integer> cancelQueuedRecords(long repeaterId, Instant now) {
         return records.apply(RecordTransition.CANCEL, repeaterId, new RecordFilter(null, null, null, null), now);

@@ -16,6 +16,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,12 +99,14 @@ public class RecordService {
 
     /** One record through a transition; 409 if its state does not allow it or a delivery holds it right now. */
     public Uni<RecordViews.RecordView> apply(RecordTransition transition, long recordId, String actor) {
+        Instant now = clock.now();
         return Panache.withTransaction(() -> find(recordId).flatMap(before -> {
             String beforeState = RecordState.of(before.state).apiName();
-            return records.apply(transition, recordId, clock.now())
+            return records.apply(transition, recordId, now)
                     .flatMap(changed -> changed == 0
-                            ? Uni.createFrom().<RepeatRecordEntity>failure(conflict(transition, before))
-                            : records.reload(recordId)) // the update bypassed the session's copy
+                            ? Uni.createFrom().<Integer>failure(conflict(transition, before))
+                            : transition.queues() ? repeaters.recordsDueAt(before.repeaterId, now) : Uni.createFrom().item(changed))
+                    .flatMap(ignored -> records.reload(recordId)) // the update bypassed the session's copy
                     .call(after -> audit.record(actor, "record." + transition.verb, "record/" + recordId,
                             AuditTrail.change(Map.of("state", beforeState), Map.of("state", RecordState.of(after.state).apiName()))))
                     .flatMap(after -> view(recordId));
@@ -127,10 +130,13 @@ public class RecordService {
                     + filter.states().stream().map(RecordState::apiName).toList() + " (allowed from: "
                     + transition.from.stream().map(RecordState::apiName).toList() + ")");
         }
+        Instant now = clock.now();
         return Panache.withTransaction(() -> repeaters.exists(repeaterId)
                         .flatMap(exists -> exists
-                                ? records.apply(transition, repeaterId, filter, clock.now())
+                                ? records.apply(transition, repeaterId, filter, now)
                                 : Uni.createFrom().<Integer>failure(ApiException.notFound("repeater", repeaterId)))
+                        .call(changed -> changed > 0 && transition.queues()
+                                ? repeaters.recordsDueAt(repeaterId, now) : Uni.createFrom().voidItem())
                         .call(changed -> {
                             Map<String, Object> detail = new LinkedHashMap<>();
                             detail.put("filter", requested);
