@@ -5,6 +5,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.sql.SQLException;
 import java.util.Set;
 
@@ -36,7 +37,9 @@ final class StoreOutage {
 
     static boolean isOutage(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ClosedConnectionException) {
+            // SocketException: a connection reset mid-statement while PostgreSQL shuts down (the
+            // admin side opens no other socket than the database's).
+            if (t instanceof ConnectException || t instanceof SocketException || t instanceof ClosedConnectionException) {
                 return true;
             }
             if (t instanceof PgException pg && pg.getSqlState() != null

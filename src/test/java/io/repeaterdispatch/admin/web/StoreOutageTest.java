@@ -21,6 +21,8 @@ class StoreOutageTest {
         assertTrue(StoreOutage.isOutage(new PgException("the database system is starting up", "FATAL", "57P03", null)));
         assertTrue(StoreOutage.isOutage(new PgException("connection failure", "FATAL", "08006", null)));
         assertTrue(StoreOutage.isOutage(new CompletionException(new VertxException("Connection refused: /127.0.0.1:5432", true))));
+        // fault suite s3, CI 2026-12-02: a statement in flight when PostgreSQL shut down
+        assertTrue(StoreOutage.isOutage(new CompletionException(new java.net.SocketException("Connection reset"))));
     }
 
     @Test
