@@ -27,13 +27,23 @@ UPDATE repeater r SET next_due_at = q.due, due_version = r.due_version + 1
   FROM (SELECT repeater_id, min(next_check) AS due FROM repeat_record WHERE state IN (1, 2) GROUP BY repeater_id) q
  WHERE r.id = q.repeater_id;
 
+-- The recompute the claim and the result write share: the earliest next_check of the repeater's
+-- queued records but those the calling statement is changing. STABLE, so it reads the calling
+-- statement's snapshot, which the due_version check is about.
+CREATE FUNCTION repeater_earliest_queued(of_repeater bigint, but_records bigint[]) RETURNS timestamptz
+LANGUAGE sql STABLE AS $$
+    SELECT q.next_check FROM repeat_record q
+     WHERE q.repeater_id = of_repeater AND q.state IN (1, 2) AND q.id <> ALL (but_records)
+     ORDER BY q.next_check, q.id LIMIT 1
+$$;
+
 -- Every insert of queued records lowers next_due_at, whoever inserts them (the enqueue call, a
 -- bulk load, another producer writing SQL): one UPDATE per statement over the inserted rows.
 CREATE FUNCTION repeat_record_due() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE repeater r SET next_due_at = LEAST(r.next_due_at, added.due), due_version = r.due_version + 1
       FROM (SELECT repeater_id, min(next_check) AS due FROM inserted
-             WHERE state IN (1, 2) GROUP BY repeater_id ORDER BY repeater_id) added
+             WHERE state IN (1, 2) GROUP BY repeater_id) added
      WHERE r.id = added.repeater_id;
     RETURN NULL;
 END

@@ -22,11 +22,8 @@ WITH rep AS (
     -- statement's snapshot, so kept only if no enqueue moved it since (due_version).
     UPDATE repeater r
        SET next_due_at = CASE WHEN r.due_version = rep.due_version
-                              THEN LEAST((SELECT q.next_check FROM repeat_record q
-                                           WHERE q.repeater_id = rep.id AND q.state IN ({{QUEUED}})
-                                             AND NOT EXISTS (SELECT 1 FROM picked WHERE picked.id = q.id)
-                                           ORDER BY q.next_check, q.id LIMIT 1),
-                                         (SELECT $4::timestamptz FROM picked LIMIT 1))
+                              THEN LEAST(repeater_earliest_queued(rep.id, ARRAY(SELECT id FROM picked)),
+                                         CASE WHEN EXISTS (SELECT 1 FROM picked) THEN $4 END)
                               ELSE r.next_due_at END,
            last_batch_at = CASE WHEN EXISTS (SELECT 1 FROM picked) THEN $2 ELSE r.last_batch_at END,
            due_version = r.due_version + 1

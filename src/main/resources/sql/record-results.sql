@@ -30,10 +30,7 @@ WITH res AS (
     -- per-repeater path's batches also write the backoff state (legacy records carry none).
     UPDATE repeater r
        SET next_due_at = CASE WHEN r.due_version = seen.due_version
-                              THEN LEAST((SELECT q.next_check FROM repeat_record q
-                                           WHERE q.repeater_id = r.id AND q.state IN ({{QUEUED}})
-                                             AND NOT EXISTS (SELECT 1 FROM rec WHERE rec.id = q.id)
-                                           ORDER BY q.next_check, q.id LIMIT 1), mine.next_check)
+                              THEN LEAST(repeater_earliest_queued(r.id, mine.record_ids), mine.next_check)
                               ELSE LEAST(r.next_due_at, mine.next_check) END,
            due_version = r.due_version + 1,
            next_attempt_at = CASE WHEN u.repeater_id IS NULL THEN r.next_attempt_at ELSE u.next_attempt_at END,
@@ -43,7 +40,7 @@ WITH res AS (
                                              WHEN u.backed_off THEN r.consecutive_failed_batches + 1 ELSE 0 END
       FROM rep_locked
       JOIN seen ON seen.id = rep_locked.id
-      JOIN (SELECT rec.repeater_id, min(res.next_check) AS next_check
+      JOIN (SELECT rec.repeater_id, array_agg(rec.id) AS record_ids, min(res.next_check) AS next_check
               FROM rec JOIN res ON res.record_id = rec.id GROUP BY rec.repeater_id) mine ON mine.repeater_id = rep_locked.id
       LEFT JOIN unnest($11::bigint[], $12::bool[], $13::timestamptz[], $14::timestamptz[])
            AS u(repeater_id, backed_off, next_attempt_at, last_attempt_at) ON u.repeater_id = rep_locked.id
