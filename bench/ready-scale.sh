@@ -18,7 +18,7 @@ NEW=$(java -cp target/classes io.repeaterdispatch.store.SqlStatements ready-repe
 OLD=$(cat bench/sql/v5-ready-query.sql)
 bind() { sed "s/\\\$1/now()/g; s/\\\$2/true/g; s/\\\$3/$2/g" <<<"$1"; }
 median_ms() { # statement -> median execution time of 25 runs
-  for _ in $(seq 1 25); do echo "SET enable_seqscan = off; EXPLAIN (ANALYZE, FORMAT JSON) $(bind "$1" 10000);"; done \
+  for _ in $(seq 1 25); do echo "SET enable_seqscan = off; EXPLAIN (ANALYZE, FORMAT JSON) $(bind "$1" 1000);"; done \
     | "${P[@]}" -d $DB | grep -o '"Execution Time": [0-9.]*' | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 echo "| repeaters | ready | ready query p50 (ms) | V5 shape p50 (ms) | V5 / now |"

@@ -30,8 +30,11 @@ public interface DispatchConfig {
     @WithDefault("256")
     int maxInFlight();
 
-    /** How far a claim pushes a record's next_check: a crashed worker's records are due again after it. */
-    @WithDefault("10m")
+    /**
+     * How far a claim pushes a record's next_check: a crashed worker's records are due again after
+     * it. Renewed every third of it while the record's request runs, so it bounds recovery, not requests.
+     */
+    @WithDefault("20s")
     Duration claimLease();
 
     /** On shutdown, how long running turns get to finish sending, record their outcomes and release locks. */
@@ -46,15 +49,15 @@ public interface DispatchConfig {
     @WithDefault("true")
     boolean listenForEnqueues();
 
-    /**
-     * Upper bound of any one delivery request (a repeater's own timeout is capped at it). The claim
-     * lease must be at least twice this, so a lease can never end while its request still runs.
-     */
+    /** Upper bound of any one delivery request (a repeater's own timeout is capped at it). */
     @WithDefault("5m")
     Duration maxRequestTimeout();
 
-    /** Safety cap on rows the ready query returns per refresh. */
-    @WithDefault("10000")
+    /**
+     * Rows one ready query returns (a page; the loop asks for the next as soon as a full page has
+     * started). The query orders the 4 × this longest-waiting ready repeaters into domain turns.
+     */
+    @WithDefault("1000")
     int readyQueryLimit();
 
     RepeaterBackoff repeaterBackoff();
@@ -97,8 +100,8 @@ public interface DispatchConfig {
         @WithDefault("repeater-dispatch:")
         String keyPrefix();
 
-        /** Lock expiry; a running batch extends it every third of this. */
-        @WithDefault("2m")
+        /** Lock expiry; a running batch extends it every third of this, so it bounds recovery after a crash. */
+        @WithDefault("15s")
         Duration ttl();
     }
 
