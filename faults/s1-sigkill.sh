@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Scenario 1, crash safety: a replica killed with SIGKILL mid-batch loses nothing. Three replicas
 # deliver 50,000 records (quick: 5,000) while one of them is SIGKILLed and restarted 20 times
-# (quick: 4). Claimed records come back when their lease (10 s) ends, Redis locks expire (6 s).
+# (quick: 4). Claimed records come back when their lease ends (default 20 s), Redis locks expire
+# (default 15 s).
 # Passes if nothing is lost, duplicates stay within the records the killed replicas could have had
 # in flight (kills x max-in-flight), no two replicas overlapped on a repeater, and everything is
 # delivered within 180 s of the last kill.

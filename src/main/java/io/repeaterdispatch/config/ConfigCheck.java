@@ -13,8 +13,7 @@ import java.util.List;
 
 /**
  * The one start-up check of the service's own settings, before anything else starts: every value
- * in range and every rule between values (the claim lease outlasting a request, backoff minimums
- * below their maximums), all problems reported at once. Formats with a parser of their own are
+ * in range and every rule between values (backoff minimums below their maximums), all problems reported at once. Formats with a parser of their own are
  * checked where they are read, also at start: admin.tokens (AdminTokens), url-policy.deny
  * (UrlPolicy), secrets.* (SecretCipher).
  */
@@ -41,13 +40,8 @@ public class ConfigCheck {
         List<String> problems = new ArrayList<>();
         atLeast(problems, "dispatch.tick", d.tick(), Duration.ofMillis(10));
         atLeast(problems, "dispatch.max-request-timeout", d.maxRequestTimeout(), Duration.ofMillis(1));
-        // A lease shorter than a request could be re-claimed while its request is still running: a double send.
-        // HttpSender caps every request at dispatch.max-request-timeout, whatever the repeater's own timeout.
-        Duration longestRequest = d.maxRequestTimeout().multipliedBy(2);
-        if (d.claimLease().compareTo(longestRequest) < 0) {
-            problems.add("dispatch.claim-lease (" + d.claimLease() + ") must be at least " + longestRequest
-                    + ": twice dispatch.max-request-timeout (" + d.maxRequestTimeout() + ")");
-        }
+        // Renewed every third of itself while its request runs (LeaseHeartbeat): no tie to the request timeout.
+        atLeast(problems, "dispatch.claim-lease", d.claimLease(), Duration.ofSeconds(1));
         atLeast(problems, "dispatch.shutdown-grace", d.shutdownGrace(), Duration.ZERO);
         atLeast(problems, "dispatch.lock.ttl", d.lock().ttl(), Duration.ofSeconds(1));
         atLeast(problems, "dispatch.http.connect-timeout", d.http().connectTimeout(), Duration.ofMillis(1));

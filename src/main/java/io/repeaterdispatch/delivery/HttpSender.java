@@ -35,7 +35,7 @@ import java.util.concurrent.TimeoutException;
  * Sends one record to its endpoint over one shared non-blocking HTTP client and turns whatever
  * happens into a {@link DeliveryResult}; the returned Uni never fails. Every request is bounded by
  * the repeater's timeout, capped at {@code dispatch.max-request-timeout} (connect + response +
- * body; the claim lease is checked against that cap), and only the first bytes of a response body
+ * body), and only the first bytes of a response body
  * are kept, so a hostile endpoint can neither hang a slot nor fill the heap.
  */
 @Startup // created on the main thread: a client created on a request's event loop would be tied to

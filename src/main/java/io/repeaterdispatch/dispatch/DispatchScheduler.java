@@ -26,9 +26,11 @@ public class DispatchScheduler {
     private final ShutdownDrain drain;
     private final DispatchConfig config;
     private final Scheduler scheduler;
+    private final LeaseHeartbeat heartbeat;
 
     public DispatchScheduler(RepeaterDispatchLoop loop, LegacyRecordDispatcher legacy, ShutdownDrain drain, DispatchConfig config,
-                             Scheduler scheduler) {
+                             Scheduler scheduler, LeaseHeartbeat heartbeat) {
+        this.heartbeat = heartbeat;
         this.scheduler = scheduler;
         this.loop = loop;
         this.legacy = legacy;
@@ -41,9 +43,12 @@ public class DispatchScheduler {
             LOG.info("dispatch disabled (dispatch.enabled=false): serving the admin API only");
             return;
         }
-        LOG.infof("dispatch started: max in flight %d, max batch %d, default path %s, repeater backoff %s..%s, max attempts %d, tick %s",
+        LOG.infof("dispatch started: max in flight %d, max batch %d, default path %s, repeater backoff %s..%s, max attempts %d, tick %s,"
+                        + " claim lease %s renewed every %s, lock ttl %s",
                 config.maxInFlight(), config.maxBatchSize(), config.processRepeatersDefault() ? "per-repeater" : "legacy",
-                config.repeaterBackoff().min(), config.repeaterBackoff().max(), config.maxAttempts(), config.tick());
+                config.repeaterBackoff().min(), config.repeaterBackoff().max(), config.maxAttempts(), config.tick(),
+                config.claimLease(), heartbeat.period(), config.lock().ttl());
+        heartbeat.start();
         legacy.start();
         loop.start();
         scheduler.newJob("dispatch.tick")

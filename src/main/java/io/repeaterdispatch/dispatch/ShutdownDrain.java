@@ -15,8 +15,8 @@ import java.util.List;
 /**
  * Shutdown of both dispatch paths: stop taking new work, give the deliveries in flight
  * {@code dispatch.shutdown-grace} to finish and record their outcomes, then abandon the rest:
- * their records are handed back (due at once, instead of when their lease ends, 10 minutes
- * later) and their repeaters' locks released, so another replica can take over right away.
+ * their records are handed back (due at once, instead of when their lease ends) and their
+ * repeaters' locks released, so another replica can take over right away.
  * An abandoned request may still reach its endpoint: delivery is at-least-once, and the record's
  * Idempotency-Key stays the same on the next attempt.
  *
@@ -48,12 +48,15 @@ public class ShutdownDrain {
     private final ClaimRelease claimRelease;
     private final RepeaterLock lock;
     private final DispatchClock clock;
+    private final LeaseHeartbeat heartbeat;
     private final Duration grace;
     private volatile boolean stopped;
     private Report report;
 
     public ShutdownDrain(RepeaterDispatchLoop loop, LegacyRecordDispatcher legacy, DeliverySlots slots, HeldClaims held,
-                         ClaimRelease claimRelease, RepeaterLock lock, DispatchClock clock, DispatchConfig config) {
+                         ClaimRelease claimRelease, RepeaterLock lock, DispatchClock clock, LeaseHeartbeat heartbeat,
+                         DispatchConfig config) {
+        this.heartbeat = heartbeat;
         this.loop = loop;
         this.legacy = legacy;
         this.slots = slots;
@@ -90,6 +93,8 @@ public class ShutdownDrain {
                 break;
             }
         }
+        // The grace's requests kept their leases; the abandoned ones are handed back below.
+        heartbeat.stop();
         List<Lease> abandoned = held.snapshot();
         long finished = held.recordsEnded() - endedBefore;
         int recordsReleased = abandoned.isEmpty() ? 0 : handBack("records", claimRelease.release(abandoned, clock.now()));

@@ -2,12 +2,10 @@ package io.repeaterdispatch.store;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Hands leased records back before their lease ends: they become due at once, with no attempt
@@ -32,12 +30,6 @@ public class ClaimRelease {
         if (held.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        Long[] ids = new Long[held.size()];
-        UUID[] tokens = new UUID[held.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = held.get(i).recordId();
-            tokens[i] = held.get(i).token();
-        }
-        return pool.preparedQuery(RELEASE).execute(Tuple.tuple().addValue(ids).addValue(tokens).addValue(Sql.ts(now))).map(rows -> rows.rowCount());
+        return pool.preparedQuery(RELEASE).execute(Lease.arrays(held).addValue(Sql.ts(now))).map(rows -> rows.rowCount());
     }
 }
