@@ -13,9 +13,9 @@ import java.util.List;
 
 /**
  * The one start-up check of the service's own settings, before anything else starts: every value
- * in range and every rule between values (backoff minimums below their maximums), all problems reported at once. Formats with a parser of their own are
- * checked where they are read, also at start: admin.tokens (AdminTokens), url-policy.deny
- * (UrlPolicy), secrets.* (SecretCipher).
+ * in range and every rule between values (backoff minimums below their maximums), all problems
+ * reported at once. Formats with a parser of their own are checked where they are read, also at
+ * start: admin.tokens (AdminTokens), url-policy.deny (UrlPolicy), secrets.* (SecretCipher).
  */
 @ApplicationScoped
 public class ConfigCheck {

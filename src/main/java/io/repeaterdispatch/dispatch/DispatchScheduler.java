@@ -30,8 +30,8 @@ public class DispatchScheduler {
 
     public DispatchScheduler(RepeaterDispatchLoop loop, LegacyRecordDispatcher legacy, ShutdownDrain drain, DispatchConfig config,
                              Scheduler scheduler, LeaseHeartbeat heartbeat) {
-        this.heartbeat = heartbeat;
         this.scheduler = scheduler;
+        this.heartbeat = heartbeat;
         this.loop = loop;
         this.legacy = legacy;
         this.drain = drain;

@@ -56,7 +56,6 @@ public class ShutdownDrain {
     public ShutdownDrain(RepeaterDispatchLoop loop, LegacyRecordDispatcher legacy, DeliverySlots slots, HeldClaims held,
                          ClaimRelease claimRelease, RepeaterLock lock, DispatchClock clock, LeaseHeartbeat heartbeat,
                          DispatchConfig config) {
-        this.heartbeat = heartbeat;
         this.loop = loop;
         this.legacy = legacy;
         this.slots = slots;
@@ -64,6 +63,7 @@ public class ShutdownDrain {
         this.claimRelease = claimRelease;
         this.lock = lock;
         this.clock = clock;
+        this.heartbeat = heartbeat;
         this.grace = config.shutdownGrace();
     }
 
