@@ -147,7 +147,7 @@ top_buffers() { # plan text -> the first (top node's) "Buffers:" figures
 declare -A R   # results: R[<phase>.<key>]
 measure() { # phase
   local p=$1
-  R[$p.records]=$(Q -c "SELECT count(*) FROM repeat_record")
+  R[$p.records]=$(Q -c "SELECT count(*) FROM repeat_record_all")
   R[$p.queued]=$(Q -c "SELECT count(*) FROM repeat_record WHERE state IN (1, 2)")
   R[$p.due]=$(Q -c "SELECT count(*) FROM repeat_record WHERE state IN (1, 2) AND next_check <= now()")
   R[$p.table]=$(Q -c "SELECT pg_size_pretty(pg_table_size('repeat_record')) || ' + ' || pg_size_pretty(pg_indexes_size('repeat_record')) || ' indexes'")
@@ -212,7 +212,7 @@ read -r E_DUE E_NOTDUE E_NONE <<< "${R[eligible_mix]}"
 Q -F ' | ' -c "SELECT r.id, count(*), count(*) FILTER (WHERE q.state IN (1, 2)),
     CASE WHEN r.is_deleted THEN 'deleted' WHEN r.is_paused THEN 'paused' WHEN r.next_attempt_at IS NULL THEN 'never attempted'
          WHEN r.next_attempt_at <= now() THEN 'backoff over' ELSE 'backed off' END
-    FROM repeater r JOIN repeat_record q ON q.repeater_id = r.id GROUP BY r.id ORDER BY 2 DESC LIMIT 5" > "$WORK/biggest"
+    FROM repeater r JOIN repeat_record_all q ON q.repeater_id = r.id GROUP BY r.id ORDER BY 2 DESC LIMIT 5" > "$WORK/biggest"
 measure 1x
 
 # --- 3x ------------------------------------------------------------------------------------------

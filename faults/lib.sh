@@ -158,12 +158,12 @@ enqueue_sql() { # prefix, n, first_repeater, last_repeater
        SELECT r.domain, r.id, '$1' || g, '{\"n\": ' || g || '}', now(), now()
          FROM generate_series(1, $2) g JOIN repeater r ON r.id = $3 + (g % ($4 - $3 + 1))" >/dev/null
 }
-delivered_db() { sql "SELECT count(*) FROM repeat_record WHERE state = 4"; }
+delivered_db() { sql "SELECT count(*) FROM repeat_record_history WHERE state = 4"; }
 queued_db() { sql "SELECT count(*) FROM repeat_record WHERE state IN (1, 2)"; }
 
 wait_all_delivered() { # seconds -> sets RECOVERED_AT (ms) or fails
   local total deadline=$(( $(date +%s) + $1 ))
-  total=$(sql "SELECT count(*) FROM repeat_record")
+  total=$(sql "SELECT count(*) FROM repeat_record_all")
   while [ "$(delivered_db)" != "$total" ]; do
     if [ "$(date +%s)" -ge $deadline ]; then
       fail "not everything delivered within $1 s: $(delivered_db) of $total succeeded in the database"
@@ -180,7 +180,7 @@ wait_all_delivered() { # seconds -> sets RECOVERED_AT (ms) or fails
 declare -A A=()
 analyze() { # extra analyze.mjs args...
   flush_receiver || true
-  "${PSQL[@]}" -tA -F $'\t' -c "SELECT payload_id, round(extract(epoch FROM registered_at) * 1000), repeater_id FROM repeat_record" \
+  "${PSQL[@]}" -tA -F $'\t' -c "SELECT payload_id, round(extract(epoch FROM registered_at) * 1000), repeater_id FROM repeat_record_all" \
     >"$OUT/records.tsv" || { fail "could not read the records from the database"; finish; }
   node "$ROOT/faults/analyze.mjs" --log "$OUT/requests.ndjson" --records "$OUT/records.tsv" --out "$OUT/analysis.json" "$@" \
     >"$OUT/analysis.tsv" || { fail "faults/analyze.mjs failed"; finish; }

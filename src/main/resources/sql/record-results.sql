@@ -8,14 +8,29 @@ WITH res AS (
     -- the new holder's) or repeaters then queue up instead of deadlocking.
     SELECT q.id FROM repeat_record q JOIN res ON q.id = res.record_id AND q.claim_token = res.claim_token
      ORDER BY q.id
-       FOR NO KEY UPDATE OF q
-), rec AS (
+       FOR UPDATE OF q
+), retried AS (
+    -- still queued (failed, due again later): updated in place
     UPDATE repeat_record q
        SET state = res.record_state, next_check = res.next_check, attempt_count = q.attempt_count + 1,
            claim_token = NULL, updated_at = $10
       FROM res JOIN locked ON locked.id = res.record_id
-     WHERE q.id = res.record_id AND q.claim_token = res.claim_token
+     WHERE q.id = res.record_id AND q.claim_token = res.claim_token AND res.record_state IN ({{QUEUED}})
     RETURNING q.id, q.repeater_id
+), finished AS (
+    -- finished: leaves the queue for history, with its id (a delete writes no index entry)
+    DELETE FROM repeat_record q
+     USING res JOIN locked ON locked.id = res.record_id
+     WHERE q.id = res.record_id AND q.claim_token = res.claim_token AND res.record_state NOT IN ({{QUEUED}})
+    RETURNING q.id, q.repeater_id, q.domain, q.payload_id, q.payload, q.content_type, q.registered_at,
+              q.attempt_count + 1 AS attempt_count, res.record_state
+), archived AS (
+    INSERT INTO repeat_record_history (id, domain, repeater_id, payload_id, payload, content_type, state, registered_at,
+                                       attempt_count, finished_at)
+    SELECT id, domain, repeater_id, payload_id, payload, content_type, record_state, registered_at, attempt_count, $10
+      FROM finished
+), rec AS (
+    SELECT id, repeater_id FROM retried UNION ALL SELECT id, repeater_id FROM finished
 ), seen AS (
     -- Each written repeater's due_version as this statement's snapshot saw it (see rep).
     SELECT r.id, r.due_version FROM repeater r WHERE r.id IN (SELECT repeater_id FROM rec)

@@ -10,10 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Counts the backlog for the gauges in one statement, reading only partial indexes: due records
- * from the queued-records index (finished records, the vast majority, are not in it), backed-off
- * repeaters from the backoff index, ready repeaters through the loop's own ready query. So a count
- * costs what the queue holds, never the size of the tables' history.
+ * Counts the backlog for the gauges in one statement: due records from the queue (which holds
+ * queued records only; history is a table of its own), backed-off repeaters from the backoff
+ * index, ready repeaters through the loop's own ready query. So a count costs what the queue
+ * holds, never the size of the history.
  */
 @ApplicationScoped
 public class BacklogQuery {

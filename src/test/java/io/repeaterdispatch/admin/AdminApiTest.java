@@ -112,7 +112,7 @@ class AdminApiTest extends IntegrationTest {
         api().body("[{\"payloadId\":\"x\",\"payload\":").post(enqueue).then().statusCode(400).contentType(PROBLEM);
         api().body("[{\"payloadId\":\"big\",\"payload\":\"" + "x".repeat(1_100_000) + "\"}]").post(enqueue).then()
                 .statusCode(413).contentType(PROBLEM);
-        assertEquals(0, count("SELECT count(*) FROM repeat_record"), "nothing enqueued from a bad call, not even its good items");
+        assertEquals(0, count("SELECT count(*) FROM repeat_record_all"), "nothing enqueued from a bad call, not even its good items");
 
         api().body(Map.of("enabled", "maybe")).put("/api/v1/domains/acme/flags/process-repeaters").then()
                 .statusCode(400).contentType(PROBLEM).body("errors[0].field", equalTo("enabled"));
@@ -131,7 +131,7 @@ class AdminApiTest extends IntegrationTest {
         api().post("/api/v1/repeaters/999999/resume").then().statusCode(404).contentType(PROBLEM);
         api().body("[{\"payloadId\":\"x\",\"payload\":1}]").post("/api/v1/repeaters/999999/records").then()
                 .statusCode(404).contentType(PROBLEM);
-        assertEquals(0, count("SELECT count(*) FROM repeat_record"));
+        assertEquals(0, count("SELECT count(*) FROM repeat_record_all"));
     }
 
     @Test

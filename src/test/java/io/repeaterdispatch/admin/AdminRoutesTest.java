@@ -42,7 +42,7 @@ class AdminRoutesTest extends IntegrationTest {
         long gone = createRepeater("beta", UNROUTABLE, 1);
         sql("UPDATE repeater SET is_paused = true");
         enqueue(a1, 3, "a1-");
-        sql("UPDATE repeat_record SET state = 2 WHERE id = (SELECT min(id) FROM repeat_record)");
+        sql("UPDATE repeat_record SET state = 2 WHERE id = (SELECT min(id) FROM repeat_record_all)");
         Instant until = clock.now().plus(Duration.ofHours(2));
         sql("UPDATE repeater SET next_attempt_at = $1, last_attempt_at = $2, consecutive_failed_batches = 3, is_paused = false "
                 + "WHERE id = $3", until.atOffset(java.time.ZoneOffset.UTC), clock.now().atOffset(java.time.ZoneOffset.UTC), b1);
@@ -117,7 +117,7 @@ class AdminRoutesTest extends IntegrationTest {
         List<Long> ones = enqueue(one, 4, "case-");
         List<Long> twos = enqueue(two, 2, "case-");
         enqueue(other, 2, "case-");
-        sql("UPDATE repeat_record SET state = 4, next_check = NULL WHERE id = $1 OR id = $2", ones.get(0), twos.get(1));
+        finish(4, ones.get(0), twos.get(1));
 
         assertEquals(List.of(ones.get(3), ones.get(2), ones.get(1)),
                 recordIds("/api/v1/repeaters/" + one + "/records?state=pending"));
@@ -153,8 +153,10 @@ class AdminRoutesTest extends IntegrationTest {
         sql("UPDATE repeater SET is_paused = true");
         List<Long> ids = enqueue(repeater, 4, "t-");
         long pending = ids.get(0), succeeded = ids.get(1), cancelled = ids.get(2), leased = ids.get(3);
-        sql("UPDATE repeat_record SET state = 4, next_check = NULL, attempt_count = 1 WHERE id = $1", succeeded);
-        sql("UPDATE repeat_record SET state = 8, next_check = NULL, attempt_count = 6 WHERE id = $1", cancelled);
+        sql("UPDATE repeat_record SET attempt_count = 1 WHERE id = $1", succeeded);
+        sql("UPDATE repeat_record SET attempt_count = 6 WHERE id = $1", cancelled);
+        finish(4, succeeded);
+        finish(8, cancelled);
         sql("UPDATE repeat_record SET state = 2, attempt_count = 2, next_check = now() + interval '5 minutes', "
                 + "claim_token = gen_random_uuid() WHERE id = $1", leased);
 
@@ -173,7 +175,7 @@ class AdminRoutesTest extends IntegrationTest {
                 .body("state", equalTo("cancelled")).body("nextCheck", nullValue());
         // cancelling a record a dispatcher holds wins: its token is gone, so the late result write is fenced out
         api().post("/api/v1/records/" + leased + "/cancel").then().statusCode(200).body("state", equalTo("cancelled"));
-        assertNull(sql("SELECT claim_token FROM repeat_record WHERE id = $1", leased).get(0).getValue(0));
+        assertNull(sql("SELECT claim_token FROM repeat_record_all WHERE id = $1", leased).get(0).getValue(0));
 
         api().get("/api/v1/audit?action=record.requeue").then().statusCode(200)
                 .body("items[0].target", equalTo("record/" + cancelled))
@@ -193,15 +195,14 @@ class AdminRoutesTest extends IntegrationTest {
         List<Long> late = enqueue(repeater, 4, "l-");
         enqueue(bystander, 5, "b-");
         // early: 3 cancelled, 2 succeeded, 1 pending; late: 2 cancelled, 1 invalid, 1 pending
-        sql("UPDATE repeat_record SET state = 8, next_check = NULL WHERE id = ANY($1)",
-                (Object) new Long[]{early.get(0), early.get(1), early.get(2), late.get(0), late.get(1)});
-        sql("UPDATE repeat_record SET state = 4, next_check = NULL WHERE id = ANY($1)", (Object) new Long[]{early.get(3), early.get(4)});
-        sql("UPDATE repeat_record SET state = 32, next_check = NULL WHERE id = $1", late.get(2));
+        finish(8, early.get(0), early.get(1), early.get(2), late.get(0), late.get(1));
+        finish(4, early.get(3), early.get(4));
+        finish(32, late.get(2));
 
         String base = "/api/v1/repeaters/" + repeater + "/records/";
         api().body(Map.of("state", List.of("cancelled"), "registeredBefore", cut.toString()))
                 .post(base + "requeue").then().statusCode(200).body("changed", equalTo(3)).body("action", equalTo("requeue"));
-        assertEquals(3, count("SELECT count(*) FROM repeat_record WHERE id = ANY($1) AND state = 2 AND attempt_count = 0",
+        assertEquals(3, count("SELECT count(*) FROM repeat_record_all WHERE id = ANY($1) AND state = 2 AND attempt_count = 0",
                 (Object) new Long[]{early.get(0), early.get(1), early.get(2)}));
         api().body(Map.of("state", List.of("cancelled", "invalid_payload"), "registeredAfter", cut.toString()))
                 .post(base + "requeue").then().statusCode(200).body("changed", equalTo(3));
@@ -287,7 +288,7 @@ class AdminRoutesTest extends IntegrationTest {
         createRepeater("beta", UNROUTABLE, 1);
         sql("UPDATE repeater SET is_paused = true");
         enqueue(a, 3, "q-");
-        sql("UPDATE repeat_record SET state = 2 WHERE id = (SELECT min(id) FROM repeat_record)");
+        sql("UPDATE repeat_record SET state = 2 WHERE id = (SELECT min(id) FROM repeat_record_all)");
         api().body(Map.of("enabled", false)).put("/api/v1/domains/gamma/flags/process-repeaters").then().statusCode(200);
 
         JsonPath first = api().get("/api/v1/domains?limit=2").then().statusCode(200).extract().jsonPath();

@@ -96,7 +96,7 @@ class AuthMatrixTest extends IntegrationTest {
         }
         assertEquals(auditBefore, count("SELECT count(*) FROM admin_audit"), "refused calls changed nothing");
         assertEquals(2, count("SELECT count(*) FROM repeater"));
-        assertEquals(1, count("SELECT count(*) FROM repeat_record"));
+        assertEquals(1, count("SELECT count(*) FROM repeat_record_all"));
     }
 
     @Test
@@ -114,7 +114,7 @@ class AuthMatrixTest extends IntegrationTest {
         RestAssured.given().auth().oauth2(READ_TOKEN).get("/api/v1/no-such-route").then().statusCode(404).contentType(PROBLEM);
         assertEquals(auditBefore, count("SELECT count(*) FROM admin_audit"));
         assertEquals(2, count("SELECT count(*) FROM repeater WHERE NOT is_deleted AND name LIKE 'r-%'"));
-        assertEquals(1, count("SELECT count(*) FROM repeat_record"));
+        assertEquals(1, count("SELECT count(*) FROM repeat_record_all"));
         assertEquals(0, count("SELECT count(*) FROM domain_flag"));
     }
 
@@ -131,9 +131,9 @@ class AuthMatrixTest extends IntegrationTest {
             }
         }
         assertEquals(auditBefore + mutations, count("SELECT count(*) FROM admin_audit"), "one audit row per change");
-        long record = sql("SELECT id FROM repeat_record WHERE payload_id = 'p0'").get(0).getLong(0);
-        assertEquals(FAILED, count("SELECT state FROM repeat_record WHERE id = $1", record), "requeued last, and not sent since");
-        assertEquals(CANCELLED, count("SELECT state FROM repeat_record WHERE payload_id = 'x'"));
+        long record = sql("SELECT id FROM repeat_record_all WHERE payload_id = 'p0'").get(0).getLong(0);
+        assertEquals(FAILED, count("SELECT state FROM repeat_record_all WHERE id = $1", record), "requeued last, and not sent since");
+        assertEquals(CANCELLED, count("SELECT state FROM repeat_record_all WHERE payload_id = 'x'"));
         assertEquals(1, receiver.hits("/ok").size(), "only the delivery before the routes ran");
         assertEquals(count("SELECT count(*) FROM admin_audit"), count("SELECT count(*) FROM admin_audit WHERE actor = 'ci-admin'"));
     }

@@ -60,6 +60,6 @@ class ProblemShapeTest extends IntegrationTest {
         Response validation = cases.get("400 validation").get();
         assertTrue(validation.jsonPath().getList("errors.field").containsAll(java.util.List.of("domain", "name", "url")));
         assertFalse(validation.jsonPath().getList("errors.message").contains(null));
-        assertEquals(0, count("SELECT count(*) FROM repeat_record"), "no bad request queued anything");
+        assertEquals(0, count("SELECT count(*) FROM repeat_record_all"), "no bad request queued anything");
     }
 }

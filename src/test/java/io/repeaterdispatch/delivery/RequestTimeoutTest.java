@@ -49,7 +49,7 @@ class RequestTimeoutTest extends IntegrationTest {
         try {
             List<Long> ids = enqueue(hanging, ALL, "p");
             Await.until("every attempt recorded", () -> count("SELECT count(*) FROM repeat_record_attempt a "
-                    + "JOIN repeat_record r ON r.id = a.record_id WHERE r.repeater_id = $1", hanging) == ALL);
+                    + "JOIN repeat_record_all r ON r.id = a.record_id WHERE r.repeater_id = $1", hanging) == ALL);
             assertEquals(ALL, receiver.hits("/hang").size(), "the whole batch was sent at once");
             assertFalse(never.isDone(), "the endpoint has not answered");
 

@@ -65,7 +65,7 @@ class FeatureFlagTest extends IntegrationTest {
         // Legacy sends every due record on its own: no batch limit, no repeater backoff.
         Await.until("all 4 records to the dead endpoint tried", () -> receiver.hits("/down").size() == 4);
         Await.until("their attempts recorded", () -> count(
-                "SELECT count(*) FROM repeat_record WHERE repeater_id = $1 AND attempt_count = 1", down) == 4);
+                "SELECT count(*) FROM repeat_record_all WHERE repeater_id = $1 AND attempt_count = 1", down) == 4);
         // Listeners hear of an attempt just after its write commits, so wait for them too.
         Await.until("9 legacy attempts heard", () -> counter.of(DispatchListener.Path.LEGACY) >= 9);
         assertNull(repeater(down).getValue("next_attempt_at"), "legacy path never backs a repeater off");
@@ -103,7 +103,7 @@ class FeatureFlagTest extends IntegrationTest {
         assertEquals(total, perPayload.size(), "every record arrived");
         assertEquals(total, hits.size(), "and none twice: " + perPayload.entrySet().stream()
                 .filter(e -> e.getValue() > 1).map(Map.Entry::getKey).limit(5).toList());
-        assertEquals(total, count("SELECT count(*) FROM repeat_record_attempt a JOIN repeat_record r ON r.id = a.record_id WHERE r.domain = 'flip'"));
+        assertEquals(total, count("SELECT count(*) FROM repeat_record_attempt a JOIN repeat_record_all r ON r.id = a.record_id WHERE r.domain = 'flip'"));
         assertTrue(counter.of(DispatchListener.Path.LEGACY) > 0 && counter.of(DispatchListener.Path.REPEATER) > 0,
                 "both paths delivered part of the stream: " + counter.attempts);
     }

@@ -62,7 +62,7 @@ class LeaseRecoveryTest extends IntegrationTest {
         int written = writer.write(new io.repeaterdispatch.store.BatchOutcome(deadToken, stale, null), now).await().atMost(Duration.ofSeconds(10));
         assertEquals(0, written, "stale results are fenced off");
         assertEquals(3, records(repeater, 4), "records stay succeeded");
-        assertEquals(3, count("SELECT count(*) FROM repeat_record_attempt a JOIN repeat_record r ON r.id = a.record_id WHERE r.repeater_id = $1", repeater),
+        assertEquals(3, count("SELECT count(*) FROM repeat_record_attempt a JOIN repeat_record_all r ON r.id = a.record_id WHERE r.repeater_id = $1", repeater),
                 "no stale attempt rows");
     }
 }

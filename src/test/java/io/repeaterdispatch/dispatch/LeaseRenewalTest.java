@@ -49,7 +49,7 @@ class LeaseRenewalTest extends IntegrationTest {
     }
 
     private OffsetDateTime nextCheck(long record) {
-        OffsetDateTime at = sql("SELECT next_check FROM repeat_record WHERE id = $1", record).get(0).getOffsetDateTime(0);
+        OffsetDateTime at = sql("SELECT next_check FROM repeat_record_all WHERE id = $1", record).get(0).getOffsetDateTime(0);
         return at == null ? OffsetDateTime.MAX : at;
     }
 }

@@ -91,7 +91,7 @@ class MaxInFlightTest extends IntegrationTest {
         loop.wake();
 
         int total = REPEATERS * PER_REPEATER;
-        Await.until("every record delivered", () -> count("SELECT count(*) FROM repeat_record WHERE state = 4") == total);
+        Await.until("every record delivered", () -> count("SELECT count(*) FROM repeat_record_all WHERE state = 4") == total);
         assertEquals(total, receiver.hits("/bound").size(), "each record sent once");
         assertEquals(total, receiver.hits("/bound").stream().map(TestReceiver.Hit::recordId).distinct().count());
         assertEquals(BOUND, receiver.maxConcurrent("/bound"),

@@ -65,7 +65,7 @@ class RepeaterDispatchTest extends IntegrationTest {
         Await.until("12 records delivered", () -> records(repeater, SUCCEEDED) == 12);
         assertEquals(5, receiver.maxConcurrent("/gate"), "5 requests in flight at once, never more");
         assertEquals(12, receiver.hits("/gate").size());
-        assertEquals(12, count("SELECT count(*) FROM repeat_record_attempt a JOIN repeat_record r ON r.id = a.record_id WHERE r.repeater_id = $1", repeater));
+        assertEquals(12, count("SELECT count(*) FROM repeat_record_attempt a JOIN repeat_record_all r ON r.id = a.record_id WHERE r.repeater_id = $1", repeater));
     }
 
     @Test
@@ -162,7 +162,7 @@ class RepeaterDispatchTest extends IntegrationTest {
         }
         Await.until("sixth attempt", () -> attempts(record) == 6);
         Await.until("cancelled", () -> state(record) == CANCELLED);
-        assertNull(sql("SELECT next_check FROM repeat_record WHERE id = $1", record).get(0).getValue(0));
+        assertNull(sql("SELECT next_check FROM repeat_record_all WHERE id = $1", record).get(0).getValue(0));
 
         advance(Duration.ofDays(8));
         long sentinel = createRepeater("acme", receiver.url("/ok"), 1);
@@ -218,10 +218,10 @@ class RepeaterDispatchTest extends IntegrationTest {
     }
 
     private int attempts(long record) {
-        return sql("SELECT attempt_count FROM repeat_record WHERE id = $1", record).get(0).getInteger(0);
+        return sql("SELECT attempt_count FROM repeat_record_all WHERE id = $1", record).get(0).getInteger(0);
     }
 
     private int state(long record) {
-        return sql("SELECT state FROM repeat_record WHERE id = $1", record).get(0).getInteger(0);
+        return sql("SELECT state FROM repeat_record_all WHERE id = $1", record).get(0).getInteger(0);
     }
 }

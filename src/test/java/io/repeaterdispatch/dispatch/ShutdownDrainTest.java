@@ -81,12 +81,12 @@ class ShutdownDrainTest extends IntegrationTest {
         // Finished within the grace: recorded. And no new batch started, though a record was left.
         assertEquals(3, records(finishing, 4));
         assertEquals(3, receiver.hits("/slow").size(), "no batch started after shutdown began");
-        Row left = sql("SELECT * FROM repeat_record WHERE id = $1", finishingIds.get(3)).get(0);
+        Row left = sql("SELECT * FROM repeat_record_all WHERE id = $1", finishingIds.get(3)).get(0);
         assertEquals(1, left.getInteger("state"));
         assertNull(left.getUUID("claim_token"));
 
         // Abandoned: due again now, unclaimed, no attempt counted.
-        List<Row> handedBack = sql("SELECT * FROM repeat_record WHERE repeater_id IN ($1, $2) ORDER BY id", hanging, legacy);
+        List<Row> handedBack = sql("SELECT * FROM repeat_record_all WHERE repeater_id IN ($1, $2) ORDER BY id", hanging, legacy);
         assertEquals(3, handedBack.size());
         for (Row r : handedBack) {
             assertEquals(1, r.getInteger("state"));
@@ -95,18 +95,18 @@ class ShutdownDrainTest extends IntegrationTest {
             assertFalse(r.getOffsetDateTime("next_check").toInstant().isAfter(clock.now()),
                     "due now, not at the end of the " + config.claimLease() + " lease");
         }
-        assertEquals(0, count("SELECT count(*) FROM repeat_record WHERE claim_token IS NOT NULL"), "no record left claimed");
+        assertEquals(0, count("SELECT count(*) FROM repeat_record_all WHERE claim_token IS NOT NULL"), "no record left claimed");
         assertFalse(lockExists(finishing), "finished batch released its lock");
         assertFalse(lockExists(hanging), "abandoned batch's lock released at shutdown");
 
         // The abandoned requests answer late: their result writes are fenced off, record and repeater alike.
         hang.complete(Reply.of(500));
         Await.until("late answers processed", () -> slots.inFlight() == 0 && loop.activeTurns() == 0);
-        for (Row r : sql("SELECT * FROM repeat_record WHERE repeater_id IN ($1, $2)", hanging, legacy)) {
+        for (Row r : sql("SELECT * FROM repeat_record_all WHERE repeater_id IN ($1, $2)", hanging, legacy)) {
             assertEquals(1, r.getInteger("state"));
             assertEquals(0, r.getInteger("attempt_count"));
         }
-        assertEquals(0, count("SELECT count(*) FROM repeat_record_attempt a JOIN repeat_record r ON r.id = a.record_id "
+        assertEquals(0, count("SELECT count(*) FROM repeat_record_attempt a JOIN repeat_record_all r ON r.id = a.record_id "
                 + "WHERE r.repeater_id IN ($1, $2)", hanging, legacy), "no late attempt rows");
         assertNull(repeater(hanging).getOffsetDateTime("next_attempt_at"), "a late all-failed batch does not back the repeater off");
         assertTrue(drain.stopped());

@@ -47,7 +47,7 @@ class SlowRepeatersShareTest extends IntegrationTest {
             enqueue(id, batch, "a");
         }
         Await.until("every first-round record delivered",
-                () -> count("SELECT count(*) FROM repeat_record WHERE state = 4") == (long) hanging * batch);
+                () -> count("SELECT count(*) FROM repeat_record_all WHERE state = 4") == (long) hanging * batch);
         for (long id : ids) {
             Await.until("repeater " + id + " marked slow", () -> slow.isSlow(id));
         }
@@ -76,7 +76,7 @@ class SlowRepeatersShareTest extends IntegrationTest {
         loop.wake();
         enqueue(healthy, 21, "h");
         Await.until("every second-round record delivered",
-                () -> count("SELECT count(*) FROM repeat_record WHERE state = 4 AND payload_id LIKE 'b%'") == (long) hanging * batch);
+                () -> count("SELECT count(*) FROM repeat_record_all WHERE state = 4 AND payload_id LIKE 'b%'") == (long) hanging * batch);
         Await.until("the healthy repeater delivered", () -> records(healthy, 4) == 21);
 
         assertEquals(2 * hanging * batch, receiver.hits("/slow").size(), "every slow record was sent once, in turns");

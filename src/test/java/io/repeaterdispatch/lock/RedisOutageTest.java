@@ -145,7 +145,7 @@ class RedisOutageTest extends IntegrationTest {
 
         proxy().restore();
         Await.until("every record delivered after Redis returned", () ->
-                count("SELECT count(*) FROM repeat_record WHERE state = 4") == 1 + repeaters * 5L);
+                count("SELECT count(*) FROM repeat_record_all WHERE state = 4") == 1 + repeaters * 5L);
         assertTrue(availability.available());
         RestAssured.get("/q/health/ready").then().statusCode(200);
         assertEquals(1 + repeaters * 5, receiver.hits().size(), "each record sent once");

@@ -85,7 +85,7 @@ public abstract class IntegrationTest {
     @BeforeEach
     void cleanSlate() {
         quiesce();
-        sql("TRUNCATE repeat_record_attempt, repeat_record, repeater, domain_flag, admin_audit");
+        sql("TRUNCATE repeat_record_attempt, repeat_record, repeat_record_history, repeater, domain_flag, admin_audit");
         clock.reset();
         resumeDispatch();
         receiver = TestReceiver.start();
@@ -179,9 +179,22 @@ public abstract class IntegrationTest {
         return sql(statement, args).get(0).getLong(0);
     }
 
+    /**
+     * Moves queued records to history as though they had finished in {@code state} (by code), the
+     * way the result write does: out of the queue and into history in one statement.
+     */
+    protected void finish(int state, Long... ids) {
+        sql("""
+                WITH moved AS (DELETE FROM repeat_record WHERE id = ANY($1) RETURNING *)
+                INSERT INTO repeat_record_history (id, domain, repeater_id, payload_id, payload, content_type, state,
+                                                   registered_at, attempt_count, finished_at)
+                SELECT id, domain, repeater_id, payload_id, payload, content_type, $2, registered_at, attempt_count, updated_at
+                  FROM moved""", ids, (short) state);
+    }
+
     /** Records of a repeater in a state (by code). */
     protected long records(long repeaterId, int state) {
-        return count("SELECT count(*) FROM repeat_record WHERE repeater_id = $1 AND state = $2", repeaterId, (short) state);
+        return count("SELECT count(*) FROM repeat_record_all WHERE repeater_id = $1 AND state = $2", repeaterId, (short) state);
     }
 
     protected Row repeater(long id) {

@@ -5,13 +5,19 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.Immutable;
 
 import java.time.Instant;
 import java.util.UUID;
 
-/** Admin-side, read-mostly view of a repeat record (records are written set-wise by the store). */
+/**
+ * Admin-side, read-only view of a repeat record, wherever it is: the view repeat_record_all joins
+ * the queue and history (records are written set-wise by the store and by admin.repository's
+ * transition statements).
+ */
 @Entity
-@Table(name = "repeat_record")
+@Immutable
+@Table(name = "repeat_record_all")
 public class RepeatRecordEntity extends PanacheEntityBase {
 
     @Id

@@ -14,6 +14,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /** The admin side's record queries (HQL over the Panache session); the dispatch loop writes records through store. */
 @ApplicationScoped
@@ -34,7 +35,7 @@ public class RecordRepository {
 
     public Uni<Payload> payload(long recordId) {
         return Panache.getSession().flatMap(s -> s
-                        .createNativeQuery("SELECT payload, content_type FROM repeat_record WHERE id = ?1", Object[].class)
+                        .createNativeQuery("SELECT payload, content_type FROM repeat_record_all WHERE id = ?1", Object[].class)
                         .setParameter(1, recordId).getSingleResultOrNull())
                 .map(row -> row == null ? null : new Payload((String) row[0], (String) row[1]));
     }
@@ -68,30 +69,37 @@ public class RecordRepository {
 
     /** One record through a transition, in one statement; 0 if its state (or a claim in flight) does not allow it. */
     public Uni<Integer> apply(RecordTransition transition, long recordId, Instant now) {
-        return RepeatRecordEntity.update(TransitionUpdates.update(transition, "r.id = :id"), Parameters.with("id", recordId).and("now", now));
+        return changed(TransitionUpdates.statement(transition, "r.id = :id"), Parameters.with("id", recordId).and("now", now));
     }
 
-    /** Every record of a repeater matching the filter through a transition, in one statement; how many changed. */
+    /** Every record of a repeater matching the filter, in queue and history, through a transition in one statement; how many changed. */
     public Uni<Integer> apply(RecordTransition transition, long repeaterId, RecordFilter filter, Instant now) {
-        StringBuilder where = new StringBuilder("r.repeaterId = :owner");
+        StringBuilder where = new StringBuilder("r.repeater_id = :owner");
         Parameters args = Parameters.with("owner", repeaterId).and("now", now);
         if (filter.states() != null) {
-            where.append(" and r.state in (:states)");
-            args.and("states", codes(filter.states()));
+            where.append(" and r.state in (").append(RecordState.sqlList(Set.copyOf(filter.states()))).append(")");
         }
         if (filter.payloadId() != null) {
-            where.append(" and r.payloadId = :payloadId");
+            where.append(" and r.payload_id = :payloadId");
             args.and("payloadId", filter.payloadId());
         }
         if (filter.registeredAfter() != null) {
-            where.append(" and r.registeredAt >= :after");
+            where.append(" and r.registered_at >= :after");
             args.and("after", filter.registeredAfter());
         }
         if (filter.registeredBefore() != null) {
-            where.append(" and r.registeredAt < :before");
+            where.append(" and r.registered_at < :before");
             args.and("before", filter.registeredBefore());
         }
-        return RepeatRecordEntity.update(TransitionUpdates.update(transition, where.toString()), args);
+        return changed(TransitionUpdates.statement(transition, where.toString()), args);
+    }
+
+    private static Uni<Integer> changed(String statement, Parameters args) {
+        return Panache.getSession().flatMap(session -> {
+            Mutiny.SelectionQuery<Long> query = session.createNativeQuery(statement, Long.class);
+            args.map().forEach(query::setParameter);
+            return query.getSingleResult();
+        }).map(Long::intValue);
     }
 
     private static List<Short> codes(List<RecordState> states) {

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Each transition's states and the one UPDATE it becomes, without a database. */
+/** Each transition's states and the one statement it becomes, without a database. */
 class TransitionUpdatesTest {
 
     @Test
@@ -23,14 +23,22 @@ class TransitionUpdatesTest {
     }
 
     @Test
-    void updatesClearTheClaimAndGuardOnTheStatesTheyApplyTo() {
-        assertEquals("update RepeatRecordEntity r set r.state = 8, r.nextCheck = null, r.claimToken = null, r.updatedAt = :now"
-                + " where r.id = :id and r.state in (1, 2)", TransitionUpdates.update(RecordTransition.CANCEL, "r.id = :id"));
-        assertEquals("update RepeatRecordEntity r set r.attemptCount = 0, r.state = 1, r.nextCheck = :now, r.claimToken = null,"
-                + " r.updatedAt = :now where r.id = :id and r.state in (4, 16)", TransitionUpdates.update(RecordTransition.RESEND, "r.id = :id"));
-        String requeue = TransitionUpdates.update(RecordTransition.REQUEUE, "r.id = :id");
-        assertTrue(requeue.contains("r.attemptCount = case when r.state = 2 then r.attemptCount else 0 end"), "a failed record keeps its count: " + requeue);
-        assertTrue(requeue.endsWith("(r.state in (8, 32) or (r.state = 2 and (r.claimToken is null or r.nextCheck <= :now)))"),
+    void eachStatementMovesRecordsBetweenQueueAndHistoryGuardedByTheStatesItAppliesTo() {
+        String cancel = TransitionUpdates.statement(RecordTransition.CANCEL, "r.id = :id");
+        assertTrue(cancel.contains("DELETE FROM repeat_record r WHERE r.id = :id AND r.state IN (1, 2)"), cancel);
+        assertTrue(cancel.contains("INSERT INTO repeat_record_history") && cancel.contains("content_type, 8, registered_at"),
+                "cancelled into history: " + cancel);
+
+        String resend = TransitionUpdates.statement(RecordTransition.RESEND, "r.id = :id");
+        assertTrue(resend.contains("DELETE FROM repeat_record_history r WHERE r.id = :id AND r.state IN (4, 16)"), resend);
+        assertTrue(resend.contains("INSERT INTO repeat_record (") && resend.contains("content_type, 1, registered_at, :now, 0, :now"),
+                "back in the queue as pending with a fresh count: " + resend);
+
+        String requeue = TransitionUpdates.statement(RecordTransition.REQUEUE, "r.id = :id");
+        assertTrue(requeue.contains("WHERE r.id = :id AND r.state = 2 AND (r.claim_token IS NULL OR r.next_check <= :now)"),
                 "a failed record held by a sender is not requeued: " + requeue);
+        assertFalse(requeue.contains("attempt_count = "), "a failed record keeps its count: " + requeue);
+        assertTrue(requeue.contains("DELETE FROM repeat_record_history r WHERE r.id = :id AND r.state IN (8, 32)")
+                && requeue.contains("content_type, 2, registered_at, :now, 0, :now"), "cancelled and invalid come back failed: " + requeue);
     }
 }
