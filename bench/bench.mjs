@@ -61,6 +61,18 @@ function sql(q) {
     { maxBuffer: 256 << 20 }, (err, out, errOut) => err ? reject(new Error(`psql: ${errOut || err.message}\n${q}`)) : resolve(out.trim())));
 }
 const sqlNum = async q => Number((await sql(q)).split('\n').pop());
+// Table names by schema version, so the same harness measures a checkout from before V8 (one
+// records table) side by side with one after it (queue, history, and the view over both).
+let tableNames;
+async function tables() {
+  if (!tableNames) {
+    const v8 = (await sql(`SELECT to_regclass('repeat_record_history') IS NOT NULL`)) === 't';
+    tableNames = v8
+      ? { all: 'repeat_record_all', finished: 'repeat_record_history', truncate: 'repeat_record_attempt, repeat_record, repeat_record_history' }
+      : { all: 'repeat_record', finished: 'repeat_record', truncate: 'repeat_record_attempt, repeat_record' };
+  }
+  return tableNames;
+}
 
 // ---- HTTP --------------------------------------------------------------------------------------
 const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
@@ -127,10 +139,47 @@ async function settledCommits() {
   return prev;
 }
 
+// Row versions written per table group since the stats were last reset, and the index entries they
+// cost: an insert or a non-HOT update adds one entry to every index of its table, a HOT update and a
+// delete none. (Partial indexes skip rows outside their predicate; counted as if they did not.)
+async function tableWrites() {
+  const text = await sql(`SELECT CASE WHEN relname LIKE 'repeat_record_history%' THEN 'history'
+                                      WHEN relname LIKE 'repeat_record_attempt%' THEN 'attempts'
+                                      WHEN relname = 'repeat_record' THEN 'queue' ELSE relname END,
+                                 sum(n_tup_ins), sum(n_tup_upd), sum(n_tup_hot_upd), sum(n_tup_del),
+                                 sum((n_tup_ins + n_tup_upd - n_tup_hot_upd) * (SELECT count(*) FROM pg_index i WHERE i.indrelid = s.relid))
+                            FROM pg_stat_user_tables s
+                           WHERE relname IN ('repeat_record', 'repeater') OR relname LIKE 'repeat_record_history%'
+                              OR relname LIKE 'repeat_record_attempt%'
+                           GROUP BY 1`);
+  const out = {};
+  for (const line of text.split('\n').filter(Boolean)) {
+    const [t, ins, upd, hot, del, idx] = line.split('|').map((v, i) => i === 0 ? v : Number(v));
+    out[t] = { ins, upd, hot, del, idx };
+  }
+  out.walBytes = await sqlNum(`SELECT wal_bytes FROM pg_stat_wal`);
+  return out;
+}
+function writesPerRecord(a, b, delivered) {
+  const per = {}, sum = { rowVersions: 0, indexEntries: 0 };
+  for (const t of Object.keys(b)) {
+    if (t === 'walBytes') continue;
+    const z = a[t] || { ins: 0, upd: 0, hot: 0, del: 0, idx: 0 };
+    const d = k => (b[t][k] - z[k]) / delivered;
+    per[t] = { inserts: round(d('ins'), 2), updates: round(d('upd'), 2), hotUpdates: round(d('hot'), 2), deletes: round(d('del'), 2),
+      indexEntries: round(d('idx'), 2) };
+    sum.rowVersions += d('ins') + d('upd');
+    sum.indexEntries += d('idx');
+  }
+  return { perTable: per, rowVersionsPerRecord: round(sum.rowVersions, 2), indexEntriesPerRecord: round(sum.indexEntries, 2),
+    walBytesPerRecord: round((b.walBytes - a.walBytes) / delivered, 0) };
+}
+
 /** Samples service RSS and CPU, receiver CPU and PostgreSQL CPU (scratch-db backends and all). */
 class Footprint {
   async start() {
     this.commits0 = await settledCommits();
+    this.writes0 = await tableWrites();
     this.psql0 = psqlCalls; // our own transactions on the scratch db from here on are not the service's
     this.t0 = now();
     this.service0 = procStat(SERVICE_PID)?.cpu;
@@ -169,14 +218,17 @@ class Footprint {
       if (e.scratch) pgScratch += e.last - e.base;
     }
     const c = await settledCommits();
+    const calls = psqlCalls; // the reads below commit after c was read
+    const writes = writesPerRecord(this.writes0, await tableWrites(), delivered);
     // every psql call since the start snapshot is one transaction of ours, except the last read
     // (its own commit is not in the value it reads) and plus the start snapshot's read
-    const serviceCommits = c - this.commits0 - (psqlCalls - this.psql0);
+    const serviceCommits = c - this.commits0 - (calls - this.psql0);
     return {
       wallS: round(wall, 1), serviceRssStartMb: round(this.rssStart, 0), servicePeakRssMb: round(this.peakRss, 0),
       serviceCpuS: round(service, 1), receiverCpuS: round(receiver, 1), pgScratchBackendsCpuS: round(pgScratch, 1),
       pgAllProcessesCpuS: round(pgAll, 1), serviceCpuPerKRecordsS: round(service / delivered * 1000, 3),
       pgTransactions: serviceCommits, pgTransactionsPerRecord: round(serviceCommits / delivered, 2),
+      pgWrites: writes,
     };
   }
 }
@@ -288,7 +340,7 @@ async function retire(ids) {
   await sql(`UPDATE repeater SET is_paused = true, is_deleted = true WHERE id = ANY('{${ids.join(',')}}'::bigint[])`);
 }
 async function clearRecords() {
-  await sql(`TRUNCATE repeat_record_attempt, repeat_record`);
+  await sql(`TRUNCATE ${(await tables()).truncate}`);
 }
 async function waitDistinct(n, timeoutMs, label, onPoll) {
   const deadline = now() + timeoutMs;
@@ -305,7 +357,7 @@ async function waitDistinct(n, timeoutMs, label, onPoll) {
 async function waitSucceeded(n, timeoutMs, label) {
   const deadline = now() + timeoutMs;
   for (; ;) {
-    const c = await sqlNum(`SELECT count(*) FROM repeat_record WHERE state = 4`);
+    const c = await sqlNum(`SELECT count(*) FROM ${(await tables()).finished} WHERE state = 4`);
     if (c >= n) return { succeeded: c, at: now() };
     if (now() > deadline) throw new Error(`${label}: only ${c} of ${n} records succeeded in the database within ${timeoutMs / 1000} s`);
     await sleep(250);
@@ -474,7 +526,7 @@ async function deadEndpoints() {
       perEndpoint.push({ path, requests: inWindow.length, batches: batches.length,
         batchStartsS: batches.map(b => round((b.first - t0) / 1000, 1)), batchSizes: batches.map(b => b.n) });
     }
-    const attempts = await sqlNum(`SELECT count(*) FROM repeat_record_attempt a JOIN repeat_record q ON q.id = a.record_id
+    const attempts = await sqlNum(`SELECT count(*) FROM repeat_record_attempt a JOIN ${(await tables()).all} q ON q.id = a.record_id
                                     WHERE q.repeater_id = ANY('{${dead.join(',')}}'::bigint[]) AND a.created_at <= to_timestamp(${end / 1000})`);
     const out = {
       path: perRepeater ? 'per-repeater' : 'legacy',
@@ -572,7 +624,7 @@ async function fairness() {
     const [toSend, toRecorded] = (await sql(`SELECT
         coalesce(string_agg(round(extract(epoch FROM a.created_at - q.registered_at) * 1000)::text, ',' ORDER BY a.created_at - q.registered_at), ''),
         coalesce(string_agg(round(extract(epoch FROM q.updated_at - q.registered_at) * 1000)::text, ',' ORDER BY q.updated_at - q.registered_at), '')
-      FROM repeat_record q JOIN LATERAL (SELECT min(created_at) AS created_at FROM repeat_record_attempt WHERE record_id = q.id) a ON true
+      FROM ${(await tables()).all} q JOIN LATERAL (SELECT min(created_at) AS created_at FROM repeat_record_attempt WHERE record_id = q.id) a ON true
       WHERE q.repeater_id = ANY('{${small.join(',')}}'::bigint[]) AND q.state = 4`)).split('|').map(x => x ? x.split(',').map(Number) : []);
     const out = {
       path: perRepeater ? 'per-repeater' : 'legacy', trickleS: round(trickleS), enqueued: enqueued.size, enqueueErrors: errors,

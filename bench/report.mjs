@@ -111,6 +111,10 @@ if (s2 && !s2.error) {
     ['service CPU s per 1,000 records', x => x.serviceCpuPerKRecordsS], ['PostgreSQL CPU s, scratch-db backends', x => x.pgScratchBackendsCpuS],
     ['PostgreSQL CPU s, all postgres processes (incl. other users of the cluster)', x => x.pgAllProcessesCpuS], ['receiver CPU s', x => x.receiverCpuS],
     ['PostgreSQL transactions (≈ statements) by the service', x => fmt(x.pgTransactions)], ['… per delivered record', x => x.pgTransactionsPerRecord],
+    ['row versions written per delivered record (inserts + updates)', x => x.pgWrites?.rowVersionsPerRecord],
+    ['… of which HOT updates', x => x.pgWrites ? fmt(Object.values(x.pgWrites.perTable).reduce((a, t) => a + t.hotUpdates, 0)) : undefined],
+    ['index entries written per delivered record', x => x.pgWrites?.indexEntriesPerRecord],
+    ['WAL bytes per delivered record (whole cluster)', x => x.pgWrites?.walBytesPerRecord],
     ['sampling window (s)', x => x.wallS]];
   for (const [label, g] of f) p(`| ${label} | ${g(r.footprint)} | ${g(l.footprint)} |`);
   metricRows(p, r, l);

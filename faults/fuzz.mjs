@@ -622,7 +622,7 @@ const health = await send({ method: 'GET', path: '/q/health/live' });
 if (health.status !== 200) fail('service not live after fuzzing', { path: '/q/health/live' }, health);
 
 const rows = new Map();
-const dbText = psql(`SELECT id, repeater_id, payload_id, encode(sha256(convert_to(payload, 'UTF8')), 'hex'), state FROM repeat_record
+const dbText = psql(`SELECT id, repeater_id, payload_id, encode(sha256(convert_to(payload, 'UTF8')), 'hex'), state FROM repeat_record_all
   WHERE domain IN ('guard-a', 'guard-b') OR repeater_id IN (${guardRepeaters.map((r) => r.id).join(',')}) ORDER BY id`);
 for (const line of dbText.split('\n').filter(Boolean)) {
   const [id, repeaterId, payloadId, hash, state] = line.split('\t');

@@ -83,14 +83,14 @@ APP_PID=
 problems=()
 [ "$RC" -eq 0 ] || problems+=("exit code $RC, expected 0")
 q() { "${PSQL[@]}" -d "$DB" -c "$1"; }
-[ "$(q "SELECT count(*) FROM repeat_record WHERE repeater_id = $SLOW AND state = 4")" = 5 ] \
-  || problems+=("slow batch not recorded: $(q "SELECT string_agg(state::text, ',') FROM repeat_record WHERE repeater_id = $SLOW")")
-[ "$(q "SELECT count(*) FROM repeat_record WHERE repeater_id = $SLOW AND state = 1 AND attempt_count = 0")" = 1 ] \
+[ "$(q "SELECT count(*) FROM repeat_record_all WHERE repeater_id = $SLOW AND state = 4")" = 5 ] \
+  || problems+=("slow batch not recorded: $(q "SELECT string_agg(state::text, ',') FROM repeat_record_all WHERE repeater_id = $SLOW")")
+[ "$(q "SELECT count(*) FROM repeat_record_all WHERE repeater_id = $SLOW AND state = 1 AND attempt_count = 0")" = 1 ] \
   || problems+=("the 6th slow record was sent: a batch started after SIGTERM")
 SLOW_HITS=$(hits /held)
 [ "$SLOW_HITS" -eq 5 ] || problems+=("/held got $SLOW_HITS requests, expected 5")
-[ "$(q "SELECT count(*) FROM repeat_record WHERE repeater_id = $HANG AND state = 1 AND attempt_count = 0 AND claim_token IS NULL AND next_check <= now()")" = 3 ] \
-  || problems+=("hanging batch not handed back: $(q "SELECT string_agg(format('%s/%s/%s/%s', state, attempt_count, claim_token, next_check), ' ') FROM repeat_record WHERE repeater_id = $HANG")")
+[ "$(q "SELECT count(*) FROM repeat_record_all WHERE repeater_id = $HANG AND state = 1 AND attempt_count = 0 AND claim_token IS NULL AND next_check <= now()")" = 3 ] \
+  || problems+=("hanging batch not handed back: $(q "SELECT string_agg(format('%s/%s/%s/%s', state, attempt_count, claim_token, next_check), ' ') FROM repeat_record_all WHERE repeater_id = $HANG")")
 [ "$(q "SELECT count(*) FROM repeat_record WHERE claim_token IS NOT NULL")" = 0 ] || problems+=("records left claimed")
 LOCKS=$(redis-cli -h 127.0.0.1 --scan --pattern "${PREFIX}lock:repeater:*" | wc -l)
 [ "$LOCKS" -eq 0 ] || problems+=("$LOCKS lock keys left")
