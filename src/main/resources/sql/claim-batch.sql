@@ -6,13 +6,15 @@ WITH rep AS (
 ), due AS (
     SELECT q.id, q.next_check FROM repeat_record q
      WHERE q.repeater_id = (SELECT id FROM rep) AND q.state IN ({{QUEUED}}) AND q.next_check <= $2
+       AND (q.lease_until IS NULL OR q.lease_until <= $2)
      ORDER BY q.next_check, q.id
      LIMIT $3 + 1
      FOR UPDATE SKIP LOCKED
 ), picked AS (
     SELECT id FROM due ORDER BY next_check, id LIMIT $3
 ), claimed AS (
-    UPDATE repeat_record q SET next_check = $4, claim_token = $5
+    -- lease_until and claim_token are in no index: a HOT update (V9)
+    UPDATE repeat_record q SET lease_until = $4, claim_token = $5
       FROM picked WHERE q.id = picked.id
     RETURNING q.id, q.payload_id, q.payload, q.content_type, q.attempt_count
 ), served AS (

@@ -1,6 +1,7 @@
 WITH claimed AS (
-    UPDATE repeat_record q SET next_check = $3, claim_token = $4
+    UPDATE repeat_record q SET lease_until = $3, claim_token = $4
      WHERE q.id = $1 AND q.state IN ({{QUEUED}}) AND q.next_check <= $2
+       AND (q.lease_until IS NULL OR q.lease_until <= $2)
        AND EXISTS (SELECT 1 FROM repeater r WHERE r.id = q.repeater_id AND NOT r.is_deleted AND NOT r.is_paused)
     RETURNING q.id, q.repeater_id, q.payload_id, q.payload, q.content_type, q.attempt_count
 )

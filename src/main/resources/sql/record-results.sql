@@ -13,7 +13,7 @@ WITH res AS (
     -- still queued (failed, due again later): updated in place
     UPDATE repeat_record q
        SET state = res.record_state, next_check = res.next_check, attempt_count = q.attempt_count + 1,
-           claim_token = NULL, updated_at = $10
+           claim_token = NULL, lease_until = NULL, updated_at = $10
       FROM res JOIN locked ON locked.id = res.record_id
      WHERE q.id = res.record_id AND q.claim_token = res.claim_token AND res.record_state IN ({{QUEUED}})
     RETURNING q.id, q.repeater_id

@@ -1,5 +1,6 @@
 WITH released AS (
-    UPDATE repeat_record q SET claim_token = NULL, next_check = $3, updated_at = $3
+    -- the lease ends now; next_check (when it was due) stays: a HOT update
+    UPDATE repeat_record q SET claim_token = NULL, lease_until = NULL, updated_at = $3
       FROM unnest($1::bigint[], $2::uuid[]) AS h(record_id, claim_token)
      WHERE q.id = h.record_id AND q.claim_token = h.claim_token AND q.state IN ({{QUEUED}})
     RETURNING q.id, q.repeater_id

@@ -9,8 +9,8 @@ WITH held AS (
 )
 -- Fenced by the claim token: a record whose outcome was written, or that was handed back or
 -- claimed by someone else after its lease ended, is left alone. Only ever moves a lease later.
-UPDATE repeat_record q SET next_check = $3
+UPDATE repeat_record q SET lease_until = $3
   FROM held JOIN locked ON locked.id = held.record_id
  WHERE q.id = held.record_id AND q.claim_token = held.claim_token AND q.state IN ({{QUEUED}})
-   AND q.next_check < $3
+   AND q.lease_until < $3
 RETURNING q.id

@@ -31,8 +31,8 @@ public interface DispatchConfig {
     int maxInFlight();
 
     /**
-     * How far a claim pushes a record's next_check: a crashed worker's records are due again after
-     * it. Renewed every third of it while the record's request runs, so it bounds recovery, not requests.
+     * How long a claim leases a record (its lease_until): a crashed worker's records are due again
+     * after it. Renewed every third of it while the record's request runs, so it bounds recovery, not requests.
      */
     @WithDefault("20s")
     Duration claimLease();

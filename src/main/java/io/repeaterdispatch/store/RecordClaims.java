@@ -16,8 +16,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Leases due records to a sender. A lease is {@code next_check} pushed forward plus a fresh claim
- * token, written in the same statement that selects the records, so no other worker and no other
+ * Leases due records to a sender. A lease is a {@code lease_until} in the future plus a fresh claim
+ * token (both in no index, so a claim is a HOT update), written in the same statement that selects the records, so no other worker and no other
  * path (per-repeater or legacy) can pick them up meanwhile, and a crashed sender's records come
  * back by themselves when the lease ends.
  */

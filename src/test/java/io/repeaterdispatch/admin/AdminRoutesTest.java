@@ -157,7 +157,7 @@ class AdminRoutesTest extends IntegrationTest {
         sql("UPDATE repeat_record SET attempt_count = 6 WHERE id = $1", cancelled);
         finish(4, succeeded);
         finish(8, cancelled);
-        sql("UPDATE repeat_record SET state = 2, attempt_count = 2, next_check = now() + interval '5 minutes', "
+        sql("UPDATE repeat_record SET state = 2, attempt_count = 2, lease_until = now() + interval '5 minutes', "
                 + "claim_token = gen_random_uuid() WHERE id = $1", leased);
 
         api().post("/api/v1/records/" + pending + "/requeue").then().statusCode(409).contentType(PROBLEM)

@@ -41,7 +41,7 @@ class LeaseRecoveryTest extends IntegrationTest {
         // The dead worker's claim: exactly what RecordClaims writes, then nothing ever again.
         UUID deadToken = UUID.randomUUID();
         Instant leaseEnd = clock.now().plus(config.claimLease());
-        sql("UPDATE repeat_record SET next_check = $1, claim_token = $2 WHERE repeater_id = $3",
+        sql("UPDATE repeat_record SET lease_until = $1, claim_token = $2 WHERE repeater_id = $3",
                 leaseEnd.atOffset(ZoneOffset.UTC), deadToken, repeater);
         api().post("/api/v1/repeaters/" + repeater + "/resume").then().statusCode(200);
 

@@ -52,8 +52,8 @@ final class TransitionUpdates {
                     SELECT count(*) FROM archived""".formatted(filter, states(PENDING, FAILED), TO_HISTORY.formatted(CANCELLED.code));
             case REQUEUE -> """
                     WITH failed AS (
-                        UPDATE repeat_record r SET next_check = :now, claim_token = NULL, updated_at = :now
-                         WHERE %s AND r.state = %d AND (r.claim_token IS NULL OR r.next_check <= :now)
+                        UPDATE repeat_record r SET next_check = :now, claim_token = NULL, lease_until = NULL, updated_at = :now
+                         WHERE %s AND r.state = %d AND (r.claim_token IS NULL OR r.lease_until <= :now)
                         RETURNING 1
                     ), moved AS (
                         DELETE FROM repeat_record_history r WHERE %s AND r.state IN (%s) RETURNING r.*

@@ -35,7 +35,7 @@ class TransitionUpdatesTest {
                 "back in the queue as pending with a fresh count: " + resend);
 
         String requeue = TransitionUpdates.statement(RecordTransition.REQUEUE, "r.id = :id");
-        assertTrue(requeue.contains("WHERE r.id = :id AND r.state = 2 AND (r.claim_token IS NULL OR r.next_check <= :now)"),
+        assertTrue(requeue.contains("WHERE r.id = :id AND r.state = 2 AND (r.claim_token IS NULL OR r.lease_until <= :now)"),
                 "a failed record held by a sender is not requeued: " + requeue);
         assertFalse(requeue.contains("attempt_count = "), "a failed record keeps its count: " + requeue);
         assertTrue(requeue.contains("DELETE FROM repeat_record_history r WHERE r.id = :id AND r.state IN (8, 32)")
