@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Keeps history and attempts bounded by partition: every {@code retention.interval} each replica
- * tries the maintenance lock (a PostgreSQL session advisory lock, so it is freed if the replica or
- * its connection dies); the one that holds it creates the days ahead and drops the expired days of
- * each table ({@link RetentionPlan}), one short transaction each. Every replica then refreshes the
+ * tries the maintenance lock (a PostgreSQL session advisory lock: released at the end of every run,
+ * failed or not, and freed by PostgreSQL if the replica or its connection dies); the one that
+ * holds it creates the days ahead and drops the expired days of each table ({@link RetentionPlan}), one short transaction each. Every replica then refreshes the
  * partition gauges. A change that fails (most likely a lock timeout behind a long query) is logged
  * and tried again at the next run; the other changes go on.
  *
@@ -73,7 +73,9 @@ public class PartitionMaintenance {
             return pool.getConnection()
                     .flatMap(conn -> catalog.tryMaintenanceLock(conn)
                             .flatMap(held -> held
-                                    ? maintainAll(conn).call(() -> catalog.releaseMaintenanceLock(conn)).replaceWith(Outcome.MAINTAINED)
+                                    // released whatever happened: closing only returns a pooled connection, lock and all
+                                    ? maintainAll(conn).replaceWith(Outcome.MAINTAINED)
+                                            .eventually(() -> catalog.releaseMaintenanceLock(conn).onFailure().recoverWithNull())
                                     : Uni.createFrom().item(Outcome.ANOTHER_REPLICA_HOLDS_THE_LOCK))
                             .eventually(conn::close))
                     .onFailure().invoke(error -> LOG.warnf("retention maintenance failed, tried again in %s: %s",
