@@ -30,3 +30,9 @@ VALUES (2, 2, 503, 'down', 12, now() - interval '30 minutes'),
        (8, 32, 422, 'bad payload', 11, now() - interval '4 days');
 INSERT INTO repeat_record_attempt (record_id, state, http_status, message, duration_ms, created_at)
 SELECT 6, 2, 500, 'error ' || g, 15, now() - interval '10 days' + g * interval '1 hour' FROM generate_series(1, 6) g;
+
+-- The audit trail (partitioned by month from V10): this month's entry, and one older than the
+-- twelve months the migration creates partitions for.
+INSERT INTO admin_audit (at, actor, action, target, detail)
+VALUES (now() - interval '400 days', 'ops', 'repeater.create', 'repeater/1', '{"old": true}'),
+       (now() - interval '1 minute', 'ops', 'repeater.update', 'repeater/1', '{"paused": true}');

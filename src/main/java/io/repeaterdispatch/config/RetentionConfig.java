@@ -6,9 +6,9 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
 /**
- * Retention of history and attempts, enforced by dropping whole day partitions
- * (io.repeaterdispatch.retention). A day is dropped once its newest row is older than its class's
- * retention.
+ * Retention of history, attempts and the audit trail, enforced by dropping whole partitions (days;
+ * months for the audit trail; io.repeaterdispatch.retention). A partition is dropped once its newest
+ * possible row is older than its class's retention.
  */
 @ConfigMapping(prefix = "retention")
 public interface RetentionConfig {
@@ -40,4 +40,8 @@ public interface RetentionConfig {
     /** Delivery attempts, whatever their record's state. */
     @WithDefault("30d")
     Duration attempts();
+
+    /** The admin audit trail (partitioned by month: a month is dropped once its last day is this old). */
+    @WithDefault("365d")
+    Duration audit();
 }

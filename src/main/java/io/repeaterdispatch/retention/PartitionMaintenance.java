@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Keeps history and attempts bounded by partition: every {@code retention.interval} each replica
  * tries the maintenance lock (a PostgreSQL session advisory lock: released at the end of every run,
  * failed or not, and freed by PostgreSQL if the replica or its connection dies); the one that
- * holds it creates the days ahead and drops the expired days of each table ({@link RetentionPlan}), one short transaction each. Every replica then refreshes the
+ * holds it creates the periods ahead and drops the expired ones of each table ({@link RetentionPlan}), one short transaction each. Every replica then refreshes the
  * partition gauges. A change that fails (most likely a lock timeout behind a long query) is logged
  * and tried again at the next run; the other changes go on.
  *
@@ -94,7 +94,7 @@ public class PartitionMaintenance {
 
     private Uni<Void> maintain(SqlConnection conn, PartitionedTable table) {
         return catalog.partitions(conn, table.table).flatMap(partitions -> {
-            RetentionPlan plan = RetentionPlan.of(table.table, partitions, clock.now(), table.retention(config), config.daysAhead());
+            RetentionPlan plan = RetentionPlan.of(table.table, table.granularity, partitions, clock.now(), table.retention(config), config.daysAhead());
             Multi<Void> creates = Multi.createFrom().iterable(plan.create())
                     .onItem().transformToUniAndConcatenate(day -> create(conn, table, day));
             Multi<Void> drops = Multi.createFrom().iterable(plan.drop())
@@ -103,7 +103,7 @@ public class PartitionMaintenance {
         });
     }
 
-    private Uni<Void> create(SqlConnection conn, PartitionedTable table, RetentionPlan.Day day) {
+    private Uni<Void> create(SqlConnection conn, PartitionedTable table, RetentionPlan.Period day) {
         return catalog.create(conn, table.table, day.name(), table.key, day.from(), day.to(), config.lockTimeout())
                 .invoke(created -> {
                     if (created) {

@@ -4,34 +4,30 @@ import io.repeaterdispatch.store.Partition;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What one maintenance run does to one table, decided from its partitions and the time alone:
- * the UTC days from today to {@code daysAhead} ahead that no partition covers are created; every
- * partition whose upper bound is older than the retention is dropped. The default partition is
- * never dropped.
+ * the periods (days or months, UTC) from the current one to {@code daysAhead} days ahead that no
+ * partition covers are created; every partition whose upper bound is older than the retention is
+ * dropped. The default partition is never dropped.
  */
-record RetentionPlan(List<Day> create, List<String> drop) {
+record RetentionPlan(List<Period> create, List<String> drop) {
 
-    /** A day partition to create: {@code <table>_pYYYYMMDD} for [from, from + 1 day). */
-    record Day(String name, Instant from, Instant to) {
+    /** A partition to create: {@code <table>_p<suffix>} for [from, to). */
+    record Period(String name, Instant from, Instant to) {
     }
 
-    private static final DateTimeFormatter SUFFIX = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
-
-    static RetentionPlan of(String table, List<Partition> partitions, Instant now, Duration retention, int daysAhead) {
-        Instant today = now.truncatedTo(ChronoUnit.DAYS);
-        List<Day> create = new ArrayList<>();
-        for (int ahead = 0; ahead <= daysAhead; ahead++) {
-            Instant from = today.plus(ahead, ChronoUnit.DAYS);
-            Instant to = from.plus(1, ChronoUnit.DAYS);
-            if (partitions.stream().noneMatch(p -> p.covers(from, to))) {
-                create.add(new Day(table + "_p" + SUFFIX.format(from), from, to));
+    static RetentionPlan of(String table, Granularity granularity, List<Partition> partitions, Instant now, Duration retention,
+                            int daysAhead) {
+        Instant horizon = now.plus(Duration.ofDays(daysAhead));
+        List<Period> create = new ArrayList<>();
+        for (Instant from = granularity.start(now); !from.isAfter(horizon); from = granularity.next(from)) {
+            Instant periodFrom = from;
+            Instant periodTo = granularity.next(from);
+            if (partitions.stream().noneMatch(p -> p.covers(periodFrom, periodTo))) {
+                create.add(new Period(table + "_p" + granularity.suffix(from), periodFrom, periodTo));
             }
         }
         Instant cutoff = now.minus(retention);

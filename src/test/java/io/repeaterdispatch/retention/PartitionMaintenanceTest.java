@@ -24,12 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Retention against the real PostgreSQL: whole day partitions dropped past each class's retention
  * (rows gone from the API too), days created ahead, rows the default partition caught taken over
- * by their day, and one replica at a time.
+ * by their day, the audit trail by month, and one replica at a time.
  */
 @QuarkusTest
 class PartitionMaintenanceTest extends IntegrationTest {
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyyMM").withZone(ZoneOffset.UTC);
 
     @Inject
     PartitionMaintenance maintenance;
@@ -76,6 +77,25 @@ class PartitionMaintenanceTest extends IntegrationTest {
         assertEquals(PartitionMaintenance.Outcome.MAINTAINED, run());
         assertFalse(exists("repeat_record_history_stopped_p" + today), "stopped, 91 days on");
         api().get("/api/v1/records/" + cancelled).then().statusCode(404);
+    }
+
+    @Test
+    void theAuditTrailIsDroppedByWholeMonthsAfterAYear() {
+        createRepeater("acme", receiver.url("/ok"), 5); // one audited call
+        String month = MONTH.format(clock.now());
+        assertEquals(1, count("SELECT count(*) FROM admin_audit_p" + month), "the migration made this month's partition");
+        api().get("/api/v1/audit").then().statusCode(200).body("items.size()", equalTo(1));
+
+        clock.advance(Duration.ofDays(300));
+        assertEquals(PartitionMaintenance.Outcome.MAINTAINED, run());
+        assertTrue(exists("admin_audit_p" + month), "kept under a year");
+        assertTrue(exists("admin_audit_p" + MONTH.format(clock.now())), "the month reached is created");
+
+        clock.advance(Duration.ofDays(96)); // 396 days: a year past the end of any month
+        assertEquals(PartitionMaintenance.Outcome.MAINTAINED, run());
+        assertFalse(exists("admin_audit_p" + month), "a year on, the month is dropped whole");
+        api().get("/api/v1/audit").then().statusCode(200).body("items.size()", equalTo(0));
+        assertEquals(0, count("SELECT count(*) FROM admin_audit_default"), "nothing fell into the default partition");
     }
 
     @Test

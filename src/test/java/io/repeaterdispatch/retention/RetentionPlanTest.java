@@ -21,10 +21,10 @@ class RetentionPlanTest {
 
     @Test
     void createsTodayAndTheDaysAheadThatNoPartitionCovers() {
-        RetentionPlan plan = RetentionPlan.of("t", List.of(day("2026-12-04"), new Partition("t_default", true, null, null, 0)),
+        RetentionPlan plan = RetentionPlan.of("t", Granularity.DAY, List.of(day("2026-12-04"), new Partition("t_default", true, null, null, 0)),
                 NOW, Duration.ofDays(30), 2);
-        assertEquals(List.of(new RetentionPlan.Day("t_p20261203", Instant.parse("2026-12-03T00:00:00Z"), Instant.parse("2026-12-04T00:00:00Z")),
-                        new RetentionPlan.Day("t_p20261205", Instant.parse("2026-12-05T00:00:00Z"), Instant.parse("2026-12-06T00:00:00Z"))),
+        assertEquals(List.of(new RetentionPlan.Period("t_p20261203", Instant.parse("2026-12-03T00:00:00Z"), Instant.parse("2026-12-04T00:00:00Z")),
+                        new RetentionPlan.Period("t_p20261205", Instant.parse("2026-12-05T00:00:00Z"), Instant.parse("2026-12-06T00:00:00Z"))),
                 plan.create(), "the default partition covers nothing for sure");
         assertEquals(List.of(), plan.drop());
     }
@@ -35,7 +35,7 @@ class RetentionPlanTest {
         List<Partition> partitions = List.of(archive, day("2026-11-02"), day("2026-11-03"), day("2026-12-03"),
                 new Partition("t_default", true, null, null, 0));
         // cutoff 2026-11-03T10:00: the 2nd of November ended before it, the 3rd did not
-        RetentionPlan plan = RetentionPlan.of("t", partitions, NOW, Duration.ofDays(30), 0);
+        RetentionPlan plan = RetentionPlan.of("t", Granularity.DAY, partitions, NOW, Duration.ofDays(30), 0);
         assertEquals(List.of("t_until_20261102", "t_p20261102"), plan.drop());
         assertEquals(List.of(), plan.create(), "today exists");
     }
@@ -43,7 +43,29 @@ class RetentionPlanTest {
     @Test
     void anOpenStartedPartitionCoversTheDaysBeforeItsEnd() {
         Partition archive = new Partition("t_until_20261205", false, null, Instant.parse("2026-12-05T00:00:00Z"), 1);
-        RetentionPlan plan = RetentionPlan.of("t", List.of(archive), NOW, Duration.ofDays(90), 2);
-        assertEquals(List.of("t_p20261205"), plan.create().stream().map(RetentionPlan.Day::name).toList());
+        RetentionPlan plan = RetentionPlan.of("t", Granularity.DAY, List.of(archive), NOW, Duration.ofDays(90), 2);
+        assertEquals(List.of("t_p20261205"), plan.create().stream().map(RetentionPlan.Period::name).toList());
+    }
+
+    @Test
+    void monthsAreCreatedFromTheCurrentOneToTheMonthTheDaysAheadReach() {
+        Instant lateInMonth = Instant.parse("2026-12-28T23:00:00Z");
+        RetentionPlan plan = RetentionPlan.of("a", Granularity.MONTH, List.of(), lateInMonth, Duration.ofDays(365), 7);
+        assertEquals(List.of(new RetentionPlan.Period("a_p202612", Instant.parse("2026-12-01T00:00:00Z"), Instant.parse("2027-01-01T00:00:00Z")),
+                        new RetentionPlan.Period("a_p202701", Instant.parse("2027-01-01T00:00:00Z"), Instant.parse("2027-02-01T00:00:00Z"))),
+                plan.create(), "across the year's end");
+        assertEquals(List.of("a_p202612"), RetentionPlan.of("a", Granularity.MONTH, List.of(), NOW, Duration.ofDays(365), 7)
+                .create().stream().map(RetentionPlan.Period::name).toList(), "early in a month, only that month");
+    }
+
+    @Test
+    void aMonthIsDroppedOnceItsLastDayIsPastRetention() {
+        Partition november2025 = new Partition("a_p202511", false, Instant.parse("2025-11-01T00:00:00Z"),
+                Instant.parse("2025-12-01T00:00:00Z"), 1);
+        Partition december2025 = new Partition("a_p202512", false, Instant.parse("2025-12-01T00:00:00Z"),
+                Instant.parse("2026-01-01T00:00:00Z"), 1);
+        // cutoff 2025-12-03T10:00: November ended before it; December's rows are not all that old yet
+        RetentionPlan plan = RetentionPlan.of("a", Granularity.MONTH, List.of(november2025, december2025), NOW, Duration.ofDays(365), 0);
+        assertEquals(List.of("a_p202511"), plan.drop());
     }
 }

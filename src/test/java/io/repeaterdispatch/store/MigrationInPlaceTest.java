@@ -65,6 +65,11 @@ class MigrationInPlaceTest {
         assertEquals(0, count("SELECT count(*) FROM repeat_record_history_delivered_default")
                 + count("SELECT count(*) FROM repeat_record_history_stopped_default")
                 + count("SELECT count(*) FROM repeat_record_attempt_default"), "nothing left to the default partitions");
+        assertEquals(1, count("SELECT count(*) FROM admin_audit_until_" + monthSuffix(-12) + " WHERE actor = 'ops'"),
+                "the audit entry older than twelve months is in the partition before them");
+        assertEquals(1, count("SELECT count(*) FROM admin_audit_p" + monthSuffix(0) + " WHERE actor = 'ops'"), "this month's entry");
+        assertEquals(List.of("repeater.update", "repeater.create"), api().get("/api/v1/audit?actor=ops").then().statusCode(200)
+                .extract().jsonPath().getList("items.action"), "the audit trail reads as before, newest first");
 
         JsonPath page = api().get("/api/v1/repeaters/1/records?limit=20").then().statusCode(200).extract().jsonPath();
         assertEquals(List.of(8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L), page.getList("items.id", Long.class), "one page, newest first, across both");
@@ -103,6 +108,12 @@ class MigrationInPlaceTest {
     /** The migration's first day partition is 90 days back; the one before it is named after that day. */
     private String untilSuffix() {
         return sql("SELECT to_char(date_trunc('day', now() AT TIME ZONE 'UTC') - interval '90 days', 'YYYYMMDD')").get(0).getString(0);
+    }
+
+    /** This month's partition suffix (offset 0), or that of the month {@code offset} months from it. */
+    private String monthSuffix(int offset) {
+        return sql("SELECT to_char(date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => $1), 'YYYYMM')", offset)
+                .get(0).getString(0);
     }
 
     private static RequestSpecification api() {
