@@ -10,7 +10,7 @@ PSQL=(psql -h 127.0.0.1 -U postgres -X -q -v ON_ERROR_STOP=1)
 DB=admin_bench
 "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" 2>/dev/null
 trap '"${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB" 2>/dev/null' EXIT
-cat migrations/V*.sql | "${PSQL[@]}" -d $DB
+cat $(ls migrations/V*.sql | sort -V) | "${PSQL[@]}" -d $DB
 "${PSQL[@]}" -d $DB <<'SQL'
 INSERT INTO repeater (domain, name, url) SELECT 'd' || (i % 300), 'r' || i, 'http://x/' FROM generate_series(1, 2000) i;
 -- 1M records: repeater 1 is a busy tenant with 200k, the rest spread evenly; 11 % queued (in the

@@ -33,6 +33,7 @@ const SIZES = {
   S4_TRICKLE_S: [60, 5], S4_WAIT_S: [180, 30], S4_STOP_BELOW: [0.1, 0.1],
   S5_RECORDS: [200, 20], S5_GAP_MS: [50, 20], WARMUP_CALLS: [100, 20],
   BATCH_SIZE: [7, 7],
+  S2_HISTORY: [0, 0], // > 0: after the two phases, load this many finished records into history and run the per-repeater phase again
 };
 const size = name => Number(E['BENCH_' + name] ?? SIZES[name][SMOKE ? 1 : 0]);
 
@@ -339,7 +340,15 @@ async function unpause(ids) {
 async function retire(ids) {
   await sql(`UPDATE repeater SET is_paused = true, is_deleted = true WHERE id = ANY('{${ids.join(',')}}'::bigint[])`);
 }
+let historyPreloadedAt = null; // ms; set once scenario 2 loaded history that the phases must keep
 async function clearRecords() {
+  if (historyPreloadedAt !== null) { // keep the loaded days; empty today's and later ones, where the phases write
+    const parts = await sql(`SELECT string_agg(c.relname, ', ') FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'repeat_record_history_delivered'::regclass
+        AND (c.relname LIKE '%_default' OR c.relname >= 'repeat_record_history_delivered_p' || to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD'))`);
+    await sql(`TRUNCATE repeat_record_attempt, repeat_record, repeat_record_history_stopped, ${parts.trim()}`);
+    return;
+  }
   await sql(`TRUNCATE ${(await tables()).truncate}`);
 }
 async function waitDistinct(n, timeoutMs, label, onPoll) {
@@ -357,7 +366,8 @@ async function waitDistinct(n, timeoutMs, label, onPoll) {
 async function waitSucceeded(n, timeoutMs, label) {
   const deadline = now() + timeoutMs;
   for (; ;) {
-    const c = await sqlNum(`SELECT count(*) FROM ${(await tables()).finished} WHERE state = 4`);
+    const c = await sqlNum(`SELECT count(*) FROM ${(await tables()).finished} WHERE state = 4${historyPreloadedAt === null ? ''
+      : ` AND finished_at >= to_timestamp(${historyPreloadedAt / 1000})`}`);
     if (c >= n) return { succeeded: c, at: now() };
     if (now() > deadline) throw new Error(`${label}: only ${c} of ${n} records succeeded in the database within ${timeoutMs / 1000} s`);
     await sleep(250);
@@ -451,9 +461,43 @@ async function throughput() {
   result.phases.perRepeater = await phase('repeater', true, N, true);
   result.phases.legacy = await phase('legacy', false, N, true);
   result.ratio = round(result.phases.perRepeater.deliveriesPerS / result.phases.legacy.deliveriesPerS, 2);
+  const H = size('S2_HISTORY');
+  if (H > 0) {
+    result.historyRecords = H;
+    await loadHistory(H);
+    result.phases.perRepeaterWithHistory = await phase('repeater-history', true, N, true);
+    result.historyRatio = round(result.phases.perRepeaterWithHistory.deliveriesPerS / result.phases.perRepeater.deliveriesPerS, 3);
+  }
   await retire(ids);
   await clearRecords();
   return result;
+}
+
+/**
+ * History as a service running for weeks has it: n delivered records over the 20 days before
+ * today, in their day partitions (made here as the retention job would have), none of today's.
+ */
+async function loadHistory(n) {
+  const t = now();
+  await sql(`SET TIME ZONE 'UTC';
+    SELECT dispatch_create_partition('repeat_record_history_delivered', 'repeat_record_history_delivered_p' || to_char(d, 'YYYYMMDD'),
+                                     'finished_at', d, d + interval '1 day')
+      FROM (SELECT date_trunc('day', now()) - k * interval '1 day' AS d FROM generate_series(1, 20) k) days`);
+  const chunk = 2000000;
+  for (let from = 0; from < n; from += chunk) {
+    const to = Math.min(n, from + chunk) - 1;
+    await sql(`INSERT INTO repeat_record_history (id, domain, repeater_id, payload_id, payload, content_type, state, registered_at,
+                                                  attempt_count, finished_at)
+      SELECT 1000000000000 + g, 'history-d' || (g % 300), 1000000 + g % 2000, 'old-' || g, '{"n":' || g || ',"pad":"${'x'.repeat(64)}"}',
+             'application/json', 4, f - interval '1 minute', 1, f
+        FROM generate_series(${from}, ${to}) g
+       CROSS JOIN LATERAL (SELECT date_trunc('day', now()) - interval '20 days' + (g::float8 / ${n}) * interval '20 days' AS f) x`);
+    log(`history: ${to + 1}/${n} loaded`);
+  }
+  await sql(`VACUUM ANALYZE repeat_record_history`);
+  historyPreloadedAt = now();
+  const size = await sql(`SELECT pg_size_pretty(sum(pg_total_relation_size(relid))) FROM pg_partition_tree('repeat_record_history')`);
+  log(`history: ${n} finished records (${size.trim()}) in ${round((now() - t) / 1000, 0)} s`);
 }
 
 // ---- scenario 3: dead endpoints beside healthy ones ----------------------------------------------

@@ -91,7 +91,7 @@ SEED_EXEC="EXECUTE seed_q(now())"
 log "scratch database $DB on $PGHOST:$PGPORT"
 "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null 2>&1
 Q() { "${PSQL[@]}" -d "$DB" -At "$@"; }
-cat migrations/V*.sql | "${PSQL[@]}" -d "$DB" >/dev/null
+cat $(ls migrations/V*.sql | sort -V) | "${PSQL[@]}" -d "$DB" >/dev/null
 # Bulk loads go in without repeat_record's secondary indexes and foreign key, which are then rebuilt
 # from their own definitions as the migrations created them (pg_get_indexdef / constraintdef): the
 # timed queries always run on the real indexes, and loading is 3-4x faster than row by row upkeep.

@@ -26,7 +26,7 @@ echo "|---:|---:|---:|---:|---:|"
 for pair in "${PAIRS[@]}"; do
   N=${pair%:*} R=${pair#*:}
   "${P[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
-  cat migrations/V*.sql | "${P[@]}" -d $DB >/dev/null
+  cat $(ls migrations/V*.sql | sort -V) | "${P[@]}" -d $DB >/dev/null
   "${P[@]}" -d $DB <<SQL
 CREATE INDEX repeater_ready_idle_idx ON repeater (id) INCLUDE (domain, batch_size) WHERE next_attempt_at IS NULL AND NOT is_deleted AND NOT is_paused;
 INSERT INTO repeater (domain, name, url) SELECT 'd' || (g % 3000), 'r' || g, 'https://x' || g || '.example.org/' FROM generate_series(1, $N) g;
