@@ -229,10 +229,17 @@ class ReadyRepeaterQueryPlanTest extends IntegrationTest {
         node.path("Plans").forEach(child -> collect(child, into));
     }
 
+    private static int version(Path migration) {
+        String name = migration.getFileName().toString();
+        return Integer.parseInt(name.substring(1, name.indexOf("__")));
+    }
+
     private static String migrations() {
         try (Stream<Path> files = Files.list(Path.of("migrations"))) {
             StringBuilder all = new StringBuilder();
-            for (Path file : files.filter(f -> f.toString().endsWith(".sql")).sorted().toList()) {
+            // in version order, as Flyway applies them (V10 after V9)
+            for (Path file : files.filter(f -> f.toString().endsWith(".sql"))
+                    .sorted(java.util.Comparator.comparingInt(ReadyRepeaterQueryPlanTest::version)).toList()) {
                 all.append(Files.readString(file)).append('\n');
             }
             return all.toString();
