@@ -58,7 +58,7 @@ let psqlCalls = 0;
 function sql(q) {
   psqlCalls++;
   return new Promise((resolve, reject) => execFile('psql',
-    ['-h', '127.0.0.1', '-U', 'postgres', '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', DB, '-c', q],
+    ['-h', '127.0.0.1', '-U', 'postgres', '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', DB, '-c', `/*bench*/ ${q}`],
     { maxBuffer: 256 << 20 }, (err, out, errOut) => err ? reject(new Error(`psql: ${errOut || err.message}\n${q}`)) : resolve(out.trim())));
 }
 const sqlNum = async q => Number((await sql(q)).split('\n').pop());
@@ -176,11 +176,57 @@ function writesPerRecord(a, b, delivered) {
     walBytesPerRecord: round((b.walBytes - a.walBytes) / delivered, 0) };
 }
 
+// Statements by the service's database user on the scratch db, from pg_stat_statements when the
+// cluster preloads it (BENCH_STAT_STATEMENTS=1 bench/run.sh turns it on): calls, rows and
+// planning + execution time per statement text (planning counts only with
+// pg_stat_statements.track_planning, which bin/services --stat-statements turns on). null when it is not loaded.
+let statStatements;
+async function statementTotals() {
+  if (statStatements === undefined) {
+    try {
+      await sql(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`);
+      await sql(`SELECT 1 FROM pg_stat_statements LIMIT 1`);
+      statStatements = true;
+    } catch { statStatements = false; }
+  }
+  if (!statStatements) return null;
+  const text = await sql(`SELECT queryid, calls, rows, total_exec_time, total_plan_time, shared_blks_hit + shared_blks_read,
+                                 regexp_replace(left(query, 90), '\\s+', ' ', 'g')
+                            FROM pg_stat_statements
+                           WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                             AND query NOT LIKE '/*bench*/%'`);
+  const out = new Map();
+  for (const line of text.split('\n').filter(Boolean)) {
+    const [id, calls, rows, ms, planMs, blocks, ...q] = line.split('|');
+    out.set(id, { calls: Number(calls), rows: Number(rows), ms: Number(ms), planMs: Number(planMs), blocks: Number(blocks), query: q.join('|') });
+  }
+  return out;
+}
+/** Per delivered record: statements, their planning and execution time, and the statements costing the most. */
+function statementsPerRecord(a, b, delivered) {
+  if (!a || !b) return null;
+  let calls = 0, ms = 0, planMs = 0;
+  const rows = [];
+  for (const [id, s] of b) {
+    const z = a.get(id) || { calls: 0, rows: 0, ms: 0, planMs: 0, blocks: 0 };
+    const d = { calls: s.calls - z.calls, rows: s.rows - z.rows, ms: s.ms - z.ms, planMs: s.planMs - z.planMs, blocks: s.blocks - z.blocks };
+    if (d.calls <= 0) continue;
+    calls += d.calls; ms += d.ms; planMs += d.planMs;
+    rows.push({ query: s.query, callsPerRecord: round(d.calls / delivered, 3), rowsPerCall: round(d.rows / d.calls, 1),
+      execUsPerRecord: round(d.ms * 1000 / delivered, 1), planUsPerRecord: round(d.planMs * 1000 / delivered, 1),
+      blocksPerRecord: round(d.blocks / delivered, 1) });
+  }
+  rows.sort((x, y) => y.execUsPerRecord + y.planUsPerRecord - x.execUsPerRecord - x.planUsPerRecord);
+  return { statementsPerRecord: round(calls / delivered, 2), execUsPerRecord: round(ms * 1000 / delivered, 1),
+    planUsPerRecord: round(planMs * 1000 / delivered, 1), top: rows.slice(0, 8) };
+}
+
 /** Samples service RSS and CPU, receiver CPU and PostgreSQL CPU (scratch-db backends and all). */
 class Footprint {
   async start() {
     this.commits0 = await settledCommits();
     this.writes0 = await tableWrites();
+    this.statements0 = await statementTotals();
     this.psql0 = psqlCalls; // our own transactions on the scratch db from here on are not the service's
     this.t0 = now();
     this.service0 = procStat(SERVICE_PID)?.cpu;
@@ -221,6 +267,7 @@ class Footprint {
     const c = await settledCommits();
     const calls = psqlCalls; // the reads below commit after c was read
     const writes = writesPerRecord(this.writes0, await tableWrites(), delivered);
+    const statements = statementsPerRecord(this.statements0, await statementTotals(), delivered);
     // every psql call since the start snapshot is one transaction of ours, except the last read
     // (its own commit is not in the value it reads) and plus the start snapshot's read
     const serviceCommits = c - this.commits0 - (calls - this.psql0);
@@ -229,7 +276,7 @@ class Footprint {
       serviceCpuS: round(service, 1), receiverCpuS: round(receiver, 1), pgScratchBackendsCpuS: round(pgScratch, 1),
       pgAllProcessesCpuS: round(pgAll, 1), serviceCpuPerKRecordsS: round(service / delivered * 1000, 3),
       pgTransactions: serviceCommits, pgTransactionsPerRecord: round(serviceCommits / delivered, 2),
-      pgWrites: writes,
+      pgWrites: writes, pgStatements: statements,
     };
   }
 }

@@ -115,11 +115,23 @@ if (s2 && !s2.error) {
     ['… of which HOT updates', x => x.pgWrites ? fmt(Object.values(x.pgWrites.perTable).reduce((a, t) => a + t.hotUpdates, 0)) : undefined],
     ['index entries written per delivered record', x => x.pgWrites?.indexEntriesPerRecord],
     ['WAL bytes per delivered record (whole cluster)', x => x.pgWrites?.walBytesPerRecord],
+    ['statements per delivered record (pg_stat_statements)', x => x.pgStatements?.statementsPerRecord ?? 'not loaded'],
+    ['statement execution time per delivered record (µs, wall time in PostgreSQL)', x => x.pgStatements?.execUsPerRecord ?? 'not loaded'],
+    ['statement planning time per delivered record (µs)', x => x.pgStatements?.planUsPerRecord ?? 'not loaded'],
     ['sampling window (s)', x => x.wallS]];
   for (const [label, g] of f) p(`| ${label} | ${g(r.footprint)} | ${g(l.footprint)} |`);
+  const topStatements = (name, x) => {
+    if (!x.footprint.pgStatements) return;
+    p('', `${name}: the statements costing the most time (pg_stat_statements, per delivered record; wall time, so CPU contention counts in it)`, '',
+      '| statement | calls | rows per call | planning µs | execution µs | buffers |', '|---|---:|---:|---:|---:|---:|');
+    for (const t of x.footprint.pgStatements.top) p(`| \`${t.query.replace(/\|/g, '\\|')}\` | ${t.callsPerRecord} | ${t.rowsPerCall} | ${t.planUsPerRecord ?? ''} | ${t.execUsPerRecord} | ${t.blocksPerRecord} |`);
+  };
   metricRows(p, r, l);
   p(`| ready query (EXPLAIN ANALYZE) when half the records were delivered | ${planCell(r.readyQueryAtHalf)} | not run by this path |`);
-  p('', 'Footprint window: from just before the unpause to the last record counted succeeded in SQL. Transactions = `pg_stat_database` (`xact_commit + xact_rollback`) delta of the scratch database minus the harness\'s own statements; the reactive client runs each statement in its own implicit transaction, so this is ≈ statements (`pg_stat_statements` is not loaded on this cluster).', '');
+  p('', 'Footprint window: from just before the unpause to the last record counted succeeded in SQL. Transactions = `pg_stat_database` (`xact_commit + xact_rollback`) delta of the scratch database minus the harness\'s own statements; the reactive client runs each statement in its own implicit transaction, so this is ≈ statements; with `BENCH_STAT_STATEMENTS=1` the statements are also counted by `pg_stat_statements`.', '');
+  topStatements('Per-repeater path', r);
+  topStatements('Legacy path', l);
+  p('');
 }
 if (s3 && !s3.error) {
   const r = s3.phases.perRepeater, l = s3.phases.legacy;

@@ -7,7 +7,8 @@
 # Each scenario gets its own scratch database (rd_bench_<pid>_<n>) and its own service process
 # (the packaged jar, rebuilt first if src/, migrations/ or pom.xml are newer). Everything started
 # here is stopped on exit and the databases are dropped. Sizes and windows: BENCH_* variables
-# (bench/bench.mjs, SIZES); BENCH_JAVA_OPTS replaces the JVM options (default as bin/run); BENCH_BUILD=always|never|auto.
+# (bench/bench.mjs, SIZES); BENCH_JAVA_OPTS replaces the JVM options (default as bin/run); BENCH_BUILD=always|never|auto;
+# BENCH_STAT_STATEMENTS=1 counts statements with pg_stat_statements (bin/services --stat-statements).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STARTED=$(date +%s)
@@ -17,7 +18,7 @@ for a in "$@"; do
   case $a in
     --smoke) SMOKE=1 ;;
     [1-6] | R) ONLY+=("$a") ;;
-    *) sed -n '2,11p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,12p' "$0" >&2; exit 2 ;;
   esac
 done
 PARTIAL=1
@@ -45,7 +46,8 @@ for p in "$SERVICE_PORT" "$RECEIVER_PORT" "$DEAD_PORT" "$LOADGEN_PORT"; do
   fi
 done
 
-bin/services >/dev/null
+# BENCH_STAT_STATEMENTS=1: count statements with pg_stat_statements (preloads it, restarting PostgreSQL once)
+bin/services $([ "${BENCH_STAT_STATEMENTS:-0}" = 1 ] && echo --stat-statements) >/dev/null
 JAR=target/quarkus-app/quarkus-run.jar
 bin/package-if-stale "${BENCH_BUILD:-auto}"
 

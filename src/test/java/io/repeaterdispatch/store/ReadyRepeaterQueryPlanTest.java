@@ -165,6 +165,49 @@ class ReadyRepeaterQueryPlanTest extends IntegrationTest {
         assertEquals(expected, found);
     }
 
+    /**
+     * The due-time walk that every claim and result write runs (repeater_earliest_queued) reads the
+     * queued index up to the first record without a lease, not the repeater's whole queue: here 101
+     * of 3,000 queued records. (Until V11 it read all 3,000, and sorted them.)
+     */
+    @Test
+    void theDueTimeWalkReadsOnlyTheLeasedRecordsAheadOfTheFirstFreeOne() {
+        inPlanSchema("""
+                SET LOCAL search_path TO plan_test;
+                -- paused, so no other test's ready repeaters change
+                INSERT INTO repeater (domain, name, url, is_paused) VALUES ('deep-queue', 'deep queue', 'https://deep.example.org/hook', true);
+                -- the oldest 100 claimed (leased), the rest waiting
+                INSERT INTO repeat_record (domain, repeater_id, payload_id, payload, state, registered_at, next_check,
+                                           lease_until, claim_token)
+                SELECT 'deep-queue', (SELECT id FROM repeater WHERE domain = 'deep-queue'), 'deep' || g, '{}', 1,
+                       now() - interval '1 day', now() - interval '1 hour' + g * interval '1 second',
+                       CASE WHEN g <= 100 THEN now() + interval '1 minute' END, CASE WHEN g <= 100 THEN gen_random_uuid() END
+                  FROM generate_series(1, 3000) g;
+                """);
+        long repeater = inPlanSchemaCount("SELECT id FROM repeater WHERE domain = 'deep-queue'", Tuple.tuple());
+        try {
+            // one transaction: pg_stat_xact_user_tables counts what this transaction has read so far
+            Row walk = pool.withTransaction(conn -> conn.query("SET LOCAL search_path TO plan_test").execute()
+                            .flatMap(x -> conn.preparedQuery("SELECT repeater_earliest_queued($1, '{}')").execute(Tuple.of(repeater)))
+                            .flatMap(earliest -> conn.preparedQuery("""
+                                    SELECT $1::timestamptz, idx_tup_fetch, seq_scan FROM pg_stat_xact_user_tables
+                                     WHERE schemaname = 'plan_test' AND relname = 'repeat_record'
+                                    """).execute(Tuple.of(earliest.iterator().next().getOffsetDateTime(0)))))
+                    .await().atMost(Duration.ofSeconds(60)).iterator().next();
+            OffsetDateTime naive = inPlanSchemaRows("SELECT min(GREATEST(next_check, lease_until)) FROM repeat_record WHERE repeater_id = $1",
+                    Tuple.of(repeater)).get(0).getOffsetDateTime(0);
+            assertEquals(naive.toInstant(), walk.getOffsetDateTime(0).toInstant(), "the walk's answer is the earliest of all queued records");
+            assertEquals(0, walk.getLong(2), "no sequential scan of the queue");
+            // the cursor fetches ten rows at a time
+            long fetched = walk.getLong(1);
+            assertTrue(fetched >= 101 && fetched <= 110, "records fetched: the 100 leased and the first free one, not 3,000: " + fetched);
+        } finally {
+            // the other tests count the queue
+            inPlanSchema("SET LOCAL search_path TO plan_test; DELETE FROM repeat_record WHERE domain = 'deep-queue';"
+                    + " DELETE FROM repeater WHERE domain = 'deep-queue'");
+        }
+    }
+
     /** The metrics' backlog count: the naive counts' answers, from the queue and the repeaters' partial indexes only. */
     @Test
     void backlogCountMatchesNaiveCountsAndReadsOnlyPartialIndexes() throws IOException {
