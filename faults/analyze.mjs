@@ -5,10 +5,13 @@
 //
 //   node faults/analyze.mjs --log requests.ndjson --records FILE [--accepted FILE] [--out analysis.json]
 //        [--legacy-from N] [--requests-between A B] [--first-ok-after T] [--legacy-delivered A B C]
-//        [--hang-open-until T] [--ok-rate A B]...          (times in ms since the epoch)
+//        [--hang-open-until T] [--ok-rate A B]... [--orphans FILE T] (times in ms since the epoch)
 //
 // Repeaters deliver to /<kind>/<repeater id> (faults/lib.sh make_repeaters), so the path names both.
 // --records: the database's records, one per line: payload id, registered_at (ms), repeater id (tabs).
+// --orphans FILE T: what a replica killed at T (ms) held, one line per claimed record: record id,
+//   repeater id (tabs). Figures: how long after T each record had its first 2xx answer and each
+//   of those repeaters had its first request, from whichever replica.
 // --accepted: the admin API's answers, one per line: "<ms> <status> <body>"; the record ids of the
 //   202 answers are then what must arrive (matched by X-Repeat-Record-Id). Without it, every record
 //   in the database must (matched by X-Payload-Id): the scenario wrote them itself.
@@ -23,7 +26,7 @@ import fs from 'node:fs';
 
 const ARITY = {
   log: 1, records: 1, accepted: 1, out: 1, 'legacy-from': 1, 'requests-between': 2, 'first-ok-after': 1,
-  'legacy-delivered': 3, 'hang-open-until': 1, 'ok-rate': 2,
+  'legacy-delivered': 3, 'hang-open-until': 1, 'ok-rate': 2, orphans: 2,
 };
 const REPEATABLE = new Set(['ok-rate']);
 const opt = {};
@@ -168,6 +171,31 @@ if (opt['hang-open-until']) {
 for (const [from, to] of opt['ok-rate'] || []) {
   const answers = requests.filter(r => r.kind === 'ok' && r.ok && r.t1 >= from && r.t1 < to).length;
   (out.ok_rate ||= []).push({ from, to, answers, per_s: Math.round(answers * 10000 / (to - from)) / 10 });
+}
+
+if (opt.orphans) {
+  const [file, killedAt] = [opt.orphans[0], Number(opt.orphans[1])];
+  const orphans = lines(file).map(line => line.split('\t')).map(([record, repeater]) => ({ record, repeater: Number(repeater) }));
+  const firstOk = new Map(), firstRequest = new Map();
+  for (const r of requests) {
+    if (r.t0 < killedAt) continue;
+    if (r.ok && r.recordId && r.t1 < (firstOk.get(r.recordId)?.t1 ?? Infinity)) firstOk.set(r.recordId, r);
+    if (r.t0 < (firstRequest.get(r.repeater)?.t0 ?? Infinity)) firstRequest.set(r.repeater, r);
+  }
+  const spread = (ms, missing) => {
+    ms.sort((a, b) => a - b);
+    return { n: ms.length, p50_ms: ms.length ? Math.round(ms[Math.floor((ms.length - 1) / 2)]) : null,
+      max_ms: ms.length ? Math.round(ms[ms.length - 1]) : null, never: missing };
+  };
+  const repeaters = [...new Set(orphans.map(o => o.repeater))];
+  const recordTimes = orphans.map(o => firstOk.get(o.record)).filter(Boolean).map(r => r.t1 - killedAt);
+  const repeaterTimes = repeaters.map(id => firstRequest.get(id)).filter(Boolean).map(r => r.t0 - killedAt);
+  out.orphans = {
+    records: orphans.length, repeaters: repeaters.length,
+    record_delivered_after: spread(recordTimes, orphans.length - recordTimes.length),
+    repeater_served_after: spread(repeaterTimes, repeaters.length - repeaterTimes.length),
+    served_by: [...new Set(orphans.map(o => firstOk.get(o.record)?.replica).filter(Boolean))].sort(),
+  };
 }
 
 if (opt.out) fs.writeFileSync(opt.out, JSON.stringify(out, null, 1) + '\n');

@@ -5,32 +5,39 @@ WITH res AS (
                 next_check, claim_token)
 ), locked AS (
     -- Rows locked in id order: two writes that share records (a stale sender's fenced write beside
-    -- the new holder's) or repeaters then queue up instead of deadlocking.
-    SELECT q.id FROM repeat_record q JOIN res ON q.id = res.record_id AND q.claim_token = res.claim_token
+    -- the new holder's) or repeaters then queue up instead of deadlocking. Each row carries its
+    -- result, so the writes below join nothing but the row itself: the statement is prepared, and
+    -- a generic plan, which cannot know how many records a call carries, stays linear in them.
+    SELECT q.id, res.attempt_state, res.record_state, res.http_status, res.message, res.duration_ms,
+           res.attempted_at, res.next_check, res.claim_token
+      FROM repeat_record q JOIN res ON q.id = res.record_id AND q.claim_token = res.claim_token
      ORDER BY q.id
        FOR UPDATE OF q
 ), retried AS (
     -- still queued (failed, due again later): updated in place
     UPDATE repeat_record q
-       SET state = res.record_state, next_check = res.next_check, attempt_count = q.attempt_count + 1,
+       SET state = l.record_state, next_check = l.next_check, attempt_count = q.attempt_count + 1,
            claim_token = NULL, lease_until = NULL, updated_at = $10
-      FROM res JOIN locked ON locked.id = res.record_id
-     WHERE q.id = res.record_id AND q.claim_token = res.claim_token AND res.record_state IN ({{QUEUED}})
-    RETURNING q.id, q.repeater_id
+      FROM locked l
+     WHERE q.id = l.id AND q.claim_token = l.claim_token AND l.record_state IN ({{QUEUED}})
+    RETURNING q.id, q.repeater_id, l.attempt_state, l.http_status, l.message, l.duration_ms, l.attempted_at, l.next_check
 ), finished AS (
     -- finished: leaves the queue for history, with its id (a delete writes no index entry)
     DELETE FROM repeat_record q
-     USING res JOIN locked ON locked.id = res.record_id
-     WHERE q.id = res.record_id AND q.claim_token = res.claim_token AND res.record_state NOT IN ({{QUEUED}})
+     USING locked l
+     WHERE q.id = l.id AND q.claim_token = l.claim_token AND l.record_state NOT IN ({{QUEUED}})
     RETURNING q.id, q.repeater_id, q.domain, q.payload_id, q.payload, q.content_type, q.registered_at,
-              q.attempt_count + 1 AS attempt_count, res.record_state
+              q.attempt_count + 1 AS attempt_count, l.record_state,
+              l.attempt_state, l.http_status, l.message, l.duration_ms, l.attempted_at, l.next_check
 ), archived AS (
     INSERT INTO repeat_record_history (id, domain, repeater_id, payload_id, payload, content_type, state, registered_at,
                                        attempt_count, finished_at)
     SELECT id, domain, repeater_id, payload_id, payload, content_type, record_state, registered_at, attempt_count, $10
       FROM finished
 ), rec AS (
-    SELECT id, repeater_id FROM retried UNION ALL SELECT id, repeater_id FROM finished
+    SELECT id, repeater_id, attempt_state, http_status, message, duration_ms, attempted_at, next_check FROM retried
+    UNION ALL
+    SELECT id, repeater_id, attempt_state, http_status, message, duration_ms, attempted_at, next_check FROM finished
 ), seen AS (
     -- Each written repeater's due_version as this statement's snapshot saw it (see rep).
     SELECT r.id, r.due_version FROM repeater r WHERE r.id IN (SELECT repeater_id FROM rec)
@@ -55,13 +62,12 @@ WITH res AS (
                                              WHEN u.backed_off THEN r.consecutive_failed_batches + 1 ELSE 0 END
       FROM rep_locked
       JOIN seen ON seen.id = rep_locked.id
-      JOIN (SELECT rec.repeater_id, array_agg(rec.id) AS record_ids, min(res.next_check) AS next_check
-              FROM rec JOIN res ON res.record_id = rec.id GROUP BY rec.repeater_id) mine ON mine.repeater_id = rep_locked.id
+      JOIN (SELECT repeater_id, array_agg(id) AS record_ids, min(next_check) AS next_check
+              FROM rec GROUP BY repeater_id) mine ON mine.repeater_id = rep_locked.id
       LEFT JOIN unnest($11::bigint[], $12::bool[], $13::timestamptz[], $14::timestamptz[])
            AS u(repeater_id, backed_off, next_attempt_at, last_attempt_at) ON u.repeater_id = rep_locked.id
      WHERE r.id = rep_locked.id
 )
 INSERT INTO repeat_record_attempt (record_id, state, http_status, message, duration_ms, created_at)
-SELECT res.record_id, res.attempt_state, res.http_status, res.message, res.duration_ms, res.attempted_at
-  FROM res JOIN rec ON rec.id = res.record_id
+SELECT id, attempt_state, http_status, message, duration_ms, attempted_at FROM rec
 RETURNING record_id
