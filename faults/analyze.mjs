@@ -35,7 +35,7 @@ for (let argv = process.argv.slice(2); argv.length;) {
   if (!(name in ARITY)) die(`unknown option --${name}`);
   const values = argv.splice(0, ARITY[name]);
   if (values.length !== ARITY[name]) die(`--${name} takes ${ARITY[name]} value(s)`);
-  const value = ARITY[name] === 1 && !REPEATABLE.has(name) ? values[0] : values.map(Number);
+  const value = (ARITY[name] === 1 && !REPEATABLE.has(name)) || name === 'orphans' ? (ARITY[name] === 1 ? values[0] : values) : values.map(Number);
   if (REPEATABLE.has(name)) (opt[name] ||= []).push(value); else opt[name] = value;
 }
 if (!opt.log || !opt.records) die('--log and --records are required');
