@@ -33,6 +33,7 @@ const SIZES = {
   S4_TRICKLE_S: [60, 5], S4_WAIT_S: [180, 30], S4_STOP_BELOW: [0.1, 0.1],
   S5_RECORDS: [200, 20], S5_GAP_MS: [50, 20], WARMUP_CALLS: [100, 20],
   BATCH_SIZE: [7, 7],
+  S2_API_ITEMS: [100, 50], S2_API_CONCURRENCY: [8, 4], // the end-to-end phase's enqueue calls: items per call, calls at once
   S2_HISTORY: [0, 0], // > 0: after the two phases, load this many finished records into history and run the per-repeater phase again
 };
 const size = name => Number(E['BENCH_' + name] ?? SIZES[name][SMOKE ? 1 : 0]);
@@ -466,19 +467,42 @@ async function throughput() {
   const ids = await createRepeaters('s2', R, D, i => ok(`s2-r${i}`));
   const domains = [...Array(D).keys()].map(i => `s2-d${i}`);
   const result = { repeaters: R, domains: D, records: N, batchSize: size('BATCH_SIZE'), warmupRecords: W, phases: {} };
-  async function phase(name, perRepeater, n, measure) {
+  // Enqueues n records through the admin API, S2_API_CONCURRENCY calls at once of S2_API_ITEMS
+  // records each, every call to the next repeater in turn; resolves to when the last call returned.
+  async function enqueueThroughApi(n, prefix) {
+    const perCall = size('S2_API_ITEMS');
+    let next = 0, call = 0;
+    async function caller() {
+      while (next < n) {
+        const from = next, to = Math.min(n, from + perCall);
+        next = to;
+        const repeater = ids[call++ % ids.length];
+        const items = [];
+        for (let i = from; i < to; i++) items.push({ payloadId: `${prefix}${i}`, payload: { i } });
+        const r = await api('POST', `/api/v1/repeaters/${repeater}/records`, items);
+        if (r.status !== 202) throw new Error(`enqueue through the API: ${r.status} ${r.text}`);
+      }
+    }
+    await Promise.all([...Array(size('S2_API_CONCURRENCY')).keys()].map(caller));
+    return { calls: call, at: now() };
+  }
+  // viaApi: the records are enqueued through the API while the loop dispatches (end to end),
+  // instead of bulk-inserted by SQL before the repeaters are unpaused (dispatch only).
+  async function phase(name, perRepeater, n, measure, viaApi = false) {
     await sql(`UPDATE repeater SET is_paused = true WHERE id = ANY('{${ids.join(',')}}'::bigint[])`);
     await clearRecords();
     await setFlags(domains, perRepeater);
     await rcv('/_reset', 'POST');
-    await insertRecords(ids, n, `s2-${name}-`);
+    if (!viaApi) await insertRecords(ids, n, `s2-${name}-`);
     const fp = measure ? new Footprint() : null;
     if (fp) await fp.start();
     const m0 = await metrics();
     const t0 = await unpause(ids);
+    const enqueued = viaApi ? enqueueThroughApi(n, `s2-${name}-`) : null;
+    enqueued?.catch(() => {}); // awaited below; until then a failed call must not end the process
     let probe = null;
     await waitDistinct(n, size('S2_TIMEOUT_S') * 1000, `s2 ${name}`, s => {
-      if (measure && perRepeater && !probe && s.distinct >= n / 2) probe = readyQueryPlan();
+      if (measure && perRepeater && !viaApi && !probe && s.distinct >= n / 2) probe = readyQueryPlan();
     });
     const done = await waitSucceeded(n, 60000, `s2 ${name}`);
     const end = await rcv(`/_stats?prefix=s2-${name}-`);
@@ -492,6 +516,12 @@ async function throughput() {
       sqlSucceeded: done.succeeded, sqlCompleteAfterS: round((done.at - t0) / 1000, 2),
       requests: end.total, duplicates: end.total - end.distinct, non2xx: end.total - (end.byStatus['200'] || 0),
     };
+    if (enqueued) {
+      const e = await enqueued;
+      out.enqueueCalls = e.calls;
+      out.enqueueSeconds = round((e.at - t0) / 1000, 2);
+      out.enqueuedPerS = round(n / ((e.at - t0) / 1000), 0);
+    }
     if (fp) out.footprint = await fp.stop(delivered);
     out.serviceMetrics = metricsDelta(m0, await metrics());
     if (probe) out.readyQueryAtHalf = await probe;
@@ -507,6 +537,7 @@ async function throughput() {
   }
   result.phases.perRepeater = await phase('repeater', true, N, true);
   result.phases.legacy = await phase('legacy', false, N, true);
+  result.phases.perRepeaterEndToEnd = await phase('e2e', true, N, true, true);
   result.ratio = round(result.phases.perRepeater.deliveriesPerS / result.phases.legacy.deliveriesPerS, 2);
   const H = size('S2_HISTORY');
   if (H > 0) {

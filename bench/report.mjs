@@ -22,6 +22,7 @@ const metricRows = (p, r, l) => {
     p(`| service metrics: ${label} | ${g(r.serviceMetrics)} | ${g(l.serviceMetrics)} |`);
   }
 };
+const round1 = x => Math.round(x);
 const loadLine = x => x && x.loadAverage1m ? `Machine load average (1 min) at the scenario's start / end: ${x.loadAverage1m.start} / ${x.loadAverage1m.end}; scenario wall time ${fmt(x.scenarioWallS)} s.` : '';
 const planCell = x => !x ? 'n/a' : x.error ? `error: ${x.error}` : `${fmt(x.ms)} ms, ${fmt(x.sharedHit)} buffers${x.seqScanOnRecords ? ', **Seq Scan on repeat_record**' : ''}`;
 const s1 = read('s1.txt'), s2 = json('s2.json'), s3 = json('s3.json'), s4 = json('s4.json'), s5 = json('s5.json'), s5b = read('s5b.txt');
@@ -64,6 +65,8 @@ else if (fs.existsSync(`${dir}/s1.skipped`)) p('| 1 | Ready query (`bench/ready-
 if (s2 && !s2.error) {
   const r = s2.phases.perRepeater, l = s2.phases.legacy;
   p(`| 2 | Throughput: ${fmt(s2.records)} records, ${s2.repeaters} repeaters, ${s2.domains} domains, batch ${s2.batchSize}, \`/ok\` | **${fmt(r.deliveriesPerS)}/s** (${r.seconds} s) | ${fmt(l.deliveriesPerS)}/s (${l.seconds} s) | per-repeater ≥ 10,000/s | ${judge(r.deliveriesPerS >= 10000)} |`);
+  const e = s2.phases.perRepeaterEndToEnd;
+  if (e) p(`| 2 | Throughput end to end: the same records enqueued through the API (${fmt(e.enqueueCalls)} calls) while the loop dispatches | **${fmt(e.deliveriesPerS)}/s** (${e.seconds} s; enqueue done at ${e.enqueueSeconds} s) | not run | per-repeater ≥ 10,000/s | ${judge(e.deliveriesPerS >= 10000)} |`);
   p(`| 2 | Duplicates (receiver requests − distinct payload ids) | ${r.duplicates} | ${l.duplicates} | 0 | ${judge(r.duplicates === 0 && l.duplicates === 0)} |`);
 } else if (s2) p(`| 2 | Throughput | failed: ${s2.error} | | | |`);
 if (s3 && !s3.error) {
@@ -132,6 +135,22 @@ if (s2 && !s2.error) {
   topStatements('Per-repeater path', r);
   topStatements('Legacy path', l);
   p('');
+  const e = s2.phases.perRepeaterEndToEnd;
+  if (e) {
+    const x = e.footprint;
+    p('### End to end: enqueued through the API while the loop dispatches', '',
+      `The same ${fmt(s2.records)} records on the per-repeater path, enqueued through \`POST /api/v1/repeaters/{id}/records\` (${fmt(e.enqueueCalls)} calls, the repeaters in turn) while the loop dispatches; start = the unpause, end = the last first receipt. The footprint now includes the enqueue calls (the admin API, its audit entries, the enqueue statements).`, '',
+      '| | End to end |', '|---|---|',
+      `| deliveries/s | ${fmt(e.deliveriesPerS)} |`, `| seconds to last receipt | ${e.seconds} |`,
+      `| all enqueue calls answered after (s) / records enqueued per s | ${e.enqueueSeconds} / ${fmt(e.enqueuedPerS)} |`,
+      `| delivered / duplicates / non-2xx | ${fmt(e.delivered)} / ${e.duplicates} / ${e.non2xx} |`,
+      `| CPU s: service / PostgreSQL (scratch-db backends) / receiver | ${x.serviceCpuS} / ${x.pgScratchBackendsCpuS} / ${x.receiverCpuS} |`,
+      `| CPU µs per delivered record: service / PostgreSQL / receiver | ${fmt(round1(x.serviceCpuS * 1e6 / e.delivered))} / ${fmt(round1(x.pgScratchBackendsCpuS * 1e6 / e.delivered))} / ${fmt(round1(x.receiverCpuS * 1e6 / e.delivered))} |`,
+      `| statements per delivered record (pg_stat_statements) | ${x.pgStatements?.statementsPerRecord ?? 'not loaded'} |`,
+      `| row versions / index entries / WAL bytes per delivered record | ${x.pgWrites?.rowVersionsPerRecord} / ${x.pgWrites?.indexEntriesPerRecord} / ${x.pgWrites?.walBytesPerRecord} |`, '');
+    topStatements('End to end', e);
+    p('');
+  }
 }
 if (s3 && !s3.error) {
   const r = s3.phases.perRepeater, l = s3.phases.legacy;
