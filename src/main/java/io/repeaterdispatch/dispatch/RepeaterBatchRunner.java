@@ -8,7 +8,7 @@ import io.repeaterdispatch.lock.RepeaterLock;
 import io.repeaterdispatch.store.Claim;
 import io.repeaterdispatch.core.ClaimedRecord;
 import io.repeaterdispatch.store.ReadyRepeater;
-import io.repeaterdispatch.store.RecordClaims;
+import io.repeaterdispatch.store.ClaimGroups;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -36,7 +36,7 @@ public class RepeaterBatchRunner {
     private static final Logger LOG = Logger.getLogger(RepeaterBatchRunner.class);
 
     private final RepeaterLock lock;
-    private final RecordClaims claims;
+    private final ClaimGroups claims;
     private final HttpSender sender;
     private final OutcomeRecorder recorder;
     private final DeliverySlots slots;
@@ -46,7 +46,7 @@ public class RepeaterBatchRunner {
     private final DispatchConfig config;
     private final HeldClaims held;
 
-    public RepeaterBatchRunner(RepeaterLock lock, RecordClaims claims, HttpSender sender, OutcomeRecorder recorder,
+    public RepeaterBatchRunner(RepeaterLock lock, ClaimGroups claims, HttpSender sender, OutcomeRecorder recorder,
                                DeliverySlots slots, DispatchEvents events, SlowRepeaters slow, DispatchClock clock,
                                DispatchConfig config, HeldClaims held) {
         this.lock = lock;
@@ -93,7 +93,7 @@ public class RepeaterBatchRunner {
     private Uni<Boolean> claimSendRecord(ReadyRepeater repeater, AtomicInteger slotsHeld, IntConsumer release) {
         long started = System.nanoTime();
         int limit = slotsHeld.get();
-        return claims.claimBatch(repeater.id(), clock.now(), limit, config.claimLease(), config.processRepeatersDefault())
+        return claims.claim(repeater.id(), limit, config.claimLease(), config.processRepeatersDefault())
                 .flatMap(found -> {
                     int claimed = found.map(c -> c.records().size()).orElse(0);
                     slotsHeld.addAndGet(claimed - limit);

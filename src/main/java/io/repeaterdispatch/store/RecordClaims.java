@@ -11,7 +11,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -25,11 +27,12 @@ import java.util.UUID;
 public class RecordClaims {
 
     /**
-     * Per-repeater batch: the repeater's oldest due records, at most $3, only while the repeater is
-     * still active, out of backoff and on the per-repeater path (re-checked here, under the claim).
-     * One row more than needed is locked (not leased) to tell whether records remain after this
-     * batch, so the loop requeues the repeater only when there is more to send.
-     * $1 repeater, $2 now, $3 limit, $4 lease end, $5 token, $6 default flag.
+     * Per-repeater batches, one or several repeaters' in one statement (see {@link ClaimGroups}):
+     * each repeater's oldest due records, at most its limit, only while the repeater is still
+     * active, out of backoff and on the per-repeater path (re-checked here, under the claim). One
+     * row more than needed is locked (not leased) to tell whether records remain after this batch,
+     * so the loop requeues the repeater only when there is more to send.
+     * $1 repeaters, $2 now, $3 their limits, $4 lease end, $5 their tokens, $6 default flag.
      */
     static final String CLAIM_BATCH = SqlStatements.load("claim-batch");
 
@@ -51,11 +54,42 @@ public class RecordClaims {
         this.rows = rows;
     }
 
+    /** One repeater's batch on its own (tests; the loop claims through {@link ClaimGroups}). */
     public Uni<Optional<Claim>> claimBatch(long repeaterId, Instant now, int limit, Duration lease, boolean processRepeatersDefault) {
-        UUID token = UUID.randomUUID();
-        Tuple args = Tuple.tuple().addLong(repeaterId).addValue(Sql.ts(now)).addInteger(limit)
-                .addValue(Sql.ts(now.plus(lease))).addUUID(token).addBoolean(processRepeatersDefault);
-        return pool.preparedQuery(CLAIM_BATCH).execute(args).map(result -> toClaim(token, result));
+        return claimBatches(List.of(new BatchRequest(repeaterId, limit)), now, lease, processRepeatersDefault)
+                .map(claims -> claims.get(0));
+    }
+
+    /** A batch wanted: the repeater and how many records at most. Each repeater at most once per call. */
+    public record BatchRequest(long repeaterId, int limit) {
+    }
+
+    /** @return one answer per request, in the requests' order: the claim, or empty if nothing was claimable */
+    public Uni<List<Optional<Claim>>> claimBatches(List<BatchRequest> requests, Instant now, Duration lease,
+                                                   boolean processRepeatersDefault) {
+        int n = requests.size();
+        Long[] repeaters = new Long[n];
+        Integer[] limits = new Integer[n];
+        UUID[] tokens = new UUID[n];
+        for (int i = 0; i < n; i++) {
+            repeaters[i] = requests.get(i).repeaterId();
+            limits[i] = requests.get(i).limit();
+            tokens[i] = UUID.randomUUID();
+        }
+        Tuple args = Tuple.tuple().addValue(repeaters).addValue(Sql.ts(now)).addValue(limits)
+                .addValue(Sql.ts(now.plus(lease))).addValue(tokens).addBoolean(processRepeatersDefault);
+        return pool.preparedQuery(CLAIM_BATCH).execute(args).map(result -> {
+            Map<Long, List<Row>> byRepeater = new HashMap<>();
+            for (Row row : result) {
+                byRepeater.computeIfAbsent(row.getLong("repeater_id"), id -> new ArrayList<>()).add(row);
+            }
+            List<Optional<Claim>> answers = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                List<Row> rowsOf = byRepeater.get(repeaters[i]);
+                answers.add(rowsOf == null ? Optional.empty() : Optional.of(toClaim(tokens[i], rowsOf)));
+            }
+            return answers;
+        });
     }
 
     public Uni<List<Long>> dueLegacyRecords(Instant now, boolean processRepeatersDefault, int limit) {
@@ -77,13 +111,18 @@ public class RecordClaims {
         if (result.size() == 0) {
             return Optional.empty();
         }
+        List<Row> all = new ArrayList<>(result.size());
+        result.forEach(all::add);
+        return Optional.of(toClaim(token, all));
+    }
+
+    private Claim toClaim(UUID token, List<Row> result) {
         List<ClaimedRecord> records = new ArrayList<>(result.size());
-        Row first = null;
         for (Row row : result) {
-            first = first == null ? row : first;
             records.add(rows.record(row));
         }
+        Row first = result.get(0);
         boolean more = first.getColumnIndex("more") >= 0 && Boolean.TRUE.equals(first.getBoolean("more"));
-        return Optional.of(new Claim(token, rows.endpoint(first), Sql.instant(first, "last_attempt_at"), records, more));
+        return new Claim(token, rows.endpoint(first), Sql.instant(first, "last_attempt_at"), records, more);
     }
 }

@@ -6,6 +6,7 @@ import io.repeaterdispatch.delivery.HttpSender;
 import io.repeaterdispatch.lock.RedisAvailability;
 import io.repeaterdispatch.lock.RepeaterLock;
 import io.repeaterdispatch.store.ReadyRepeaterQuery;
+import io.repeaterdispatch.store.ClaimGroups;
 import io.repeaterdispatch.store.RecordClaims;
 import io.repeaterdispatch.testsupport.Await;
 import io.repeaterdispatch.testsupport.IntegrationTest;
@@ -46,7 +47,8 @@ class ConcurrentDispatchersTest extends IntegrationTest {
     void twoDispatchersNeverSendConcurrentBatchesToOneRepeater() {
         DeliverySlots otherSlots = new DeliverySlots(config);
         SlowRepeaters otherSlow = new SlowRepeaters(config);
-        RepeaterBatchRunner otherRunner = new RepeaterBatchRunner(lock, claims, sender, recorder, otherSlots, events, otherSlow, clock, config,
+        // its own claim groups, as another process would have
+        RepeaterBatchRunner otherRunner = new RepeaterBatchRunner(lock, new ClaimGroups(claims, clock), sender, recorder, otherSlots, events, otherSlow, clock, config,
                 new HeldClaims());
         RepeaterDispatchLoop other = new RepeaterDispatchLoop(readyQuery, otherRunner, otherSlots, events, redis, otherSlow, clock, config);
 
