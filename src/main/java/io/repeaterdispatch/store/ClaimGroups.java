@@ -8,13 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Group claims for the per-repeater path, as {@link ResultWriteGroups} groups result writes: turns
@@ -24,20 +21,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #STATEMENTS} run at once; the wait is bounded by the turns in flight, one per repeater.
  */
 @ApplicationScoped
-public class ClaimGroups {
+public class ClaimGroups extends StatementGroups<ClaimGroups.Pending> {
 
-    static final int STATEMENTS = 2;
     /** Repeaters per statement, so one statement stays a few milliseconds long. */
     static final int MAX_REPEATERS = 64;
 
-    private record Pending(RecordClaims.BatchRequest request, Duration lease, boolean processRepeatersDefault,
-                           UniEmitter<? super Optional<Claim>> done) {
+    record Pending(RecordClaims.BatchRequest request, Duration lease, boolean processRepeatersDefault,
+                   UniEmitter<? super Optional<Claim>> done) {
     }
 
     private final RecordClaims claims;
     private final DispatchClock clock;
-    private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger running = new AtomicInteger();
 
     public ClaimGroups(RecordClaims claims, DispatchClock clock) {
         this.claims = claims;
@@ -46,55 +40,39 @@ public class ClaimGroups {
 
     /** The repeater's batch of at most {@code limit} records, claimed now; empty if nothing was claimable. */
     public Uni<Optional<Claim>> claim(long repeaterId, int limit, Duration lease, boolean processRepeatersDefault) {
-        return Uni.createFrom().emitter(done -> {
-            pending.add(new Pending(new RecordClaims.BatchRequest(repeaterId, limit), lease, processRepeatersDefault, done));
-            pump();
-        });
+        return Uni.createFrom().emitter(done ->
+                submit(new Pending(new RecordClaims.BatchRequest(repeaterId, limit), lease, processRepeatersDefault, done)));
     }
 
-    private void pump() {
-        while (!pending.isEmpty()) {
-            int now = running.get();
-            if (now >= STATEMENTS) {
-                return; // a running statement pumps again when it ends
-            }
-            if (!running.compareAndSet(now, now + 1)) {
-                continue;
-            }
-            List<Pending> group = take();
-            if (group.isEmpty()) {
-                running.decrementAndGet();
-                continue;
-            }
-            Pending first = group.get(0);
-            claims.claimBatches(group.stream().map(Pending::request).toList(), clock.now(), first.lease(), first.processRepeatersDefault())
-                    .subscribe().with(
-                            answers -> {
-                                running.decrementAndGet();
-                                for (int i = 0; i < group.size(); i++) {
-                                    group.get(i).done().complete(answers.get(i));
-                                }
-                                pump();
-                            },
-                            error -> {
-                                // a claim changes nothing that survives its failure: each turn fails
-                                // (and is logged) as it would have on its own
-                                running.decrementAndGet();
-                                group.forEach(p -> p.done().fail(error));
-                                pump();
-                            });
-        }
+    @Override
+    void execute(List<Pending> group, Runnable ended) {
+        Pending first = group.get(0);
+        claims.claimBatches(group.stream().map(Pending::request).toList(), clock.now(), first.lease(), first.processRepeatersDefault())
+                .subscribe().with(
+                        answers -> {
+                            ended.run();
+                            for (int i = 0; i < group.size(); i++) {
+                                group.get(i).done().complete(answers.get(i));
+                            }
+                        },
+                        error -> {
+                            // a claim changes nothing that survives its failure: each turn fails
+                            // (and is logged) as it would have on its own
+                            ended.run();
+                            group.forEach(p -> p.done().fail(error));
+                        });
     }
 
     /**
      * Up to {@link #MAX_REPEATERS} waiting claims with the same lease and flag default, each
      * repeater once (a statement cannot claim one repeater twice); the rest wait for the next.
      */
-    private List<Pending> take() {
+    @Override
+    List<Pending> take(Queue<Pending> waiting) {
         List<Pending> group = new ArrayList<>();
         Set<Long> repeaters = new HashSet<>();
         List<Pending> later = new ArrayList<>();
-        for (Pending next; group.size() < MAX_REPEATERS && (next = pending.poll()) != null; ) {
+        for (Pending next; group.size() < MAX_REPEATERS && (next = waiting.poll()) != null; ) {
             Pending first = group.isEmpty() ? next : group.get(0);
             if (repeaters.contains(next.request().repeaterId()) || !first.lease().equals(next.lease())
                     || first.processRepeatersDefault() != next.processRepeatersDefault()) {
@@ -104,9 +82,7 @@ public class ClaimGroups {
                 repeaters.add(next.request().repeaterId());
             }
         }
-        for (Iterator<Pending> it = later.iterator(); it.hasNext(); ) {
-            pending.add(it.next());
-        }
+        waiting.addAll(later);
         return group;
     }
 }

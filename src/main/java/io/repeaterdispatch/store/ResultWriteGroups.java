@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,20 +19,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the queue never holds more entries than there are repeaters being served.
  */
 @ApplicationScoped
-public class ResultWriteGroups {
+public class ResultWriteGroups extends StatementGroups<ResultWriteGroups.Pending> {
 
-    /** Statements at once: two keeps one filling while the other commits. */
-    static final int STATEMENTS = 2;
     /** Records per statement, so one statement stays a few milliseconds long. */
     static final int MAX_RECORDS = 2_000;
 
-    private record Pending(BatchOutcome batch, UniEmitter<? super Integer> done) {
+    record Pending(BatchOutcome batch, UniEmitter<? super Integer> done) {
     }
 
     private final ResultWriter writer;
     private final DispatchClock clock;
-    private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger unfinished = new AtomicInteger();
 
     public ResultWriteGroups(ResultWriter writer, DispatchClock clock) {
@@ -45,8 +40,7 @@ public class ResultWriteGroups {
     public Uni<Integer> write(BatchOutcome batch) {
         return Uni.createFrom().<Integer>emitter(done -> {
             unfinished.incrementAndGet();
-            pending.add(new Pending(batch, done));
-            pump();
+            submit(new Pending(batch, done));
         }).onTermination().invoke(unfinished::decrementAndGet);
     }
 
@@ -55,41 +49,32 @@ public class ResultWriteGroups {
         return unfinished.get();
     }
 
-    private void pump() {
-        while (!pending.isEmpty()) {
-            int now = running.get();
-            if (now >= STATEMENTS) {
-                return; // a running statement pumps again when it ends
-            }
-            if (!running.compareAndSet(now, now + 1)) {
-                continue;
-            }
-            List<Pending> group = new ArrayList<>();
-            int records = 0;
-            for (Pending next; records < MAX_RECORDS && (next = pending.poll()) != null; ) {
-                group.add(next);
-                records += next.batch().results().size();
-            }
-            if (group.isEmpty()) {
-                running.decrementAndGet();
-                continue;
-            }
-            writer.write(group.stream().map(Pending::batch).toList(), clock.now()).subscribe().with(
-                    written -> {
-                        running.decrementAndGet();
-                        group.forEach(p -> p.done().complete(count(p.batch(), written)));
-                        pump();
-                    },
-                    error -> {
-                        running.decrementAndGet();
-                        if (group.size() == 1) {
-                            group.get(0).done().fail(error);
-                        } else {
-                            isolate(group);
-                        }
-                        pump();
-                    });
+    @Override
+    List<Pending> take(Queue<Pending> waiting) {
+        List<Pending> group = new ArrayList<>();
+        int records = 0;
+        for (Pending next; records < MAX_RECORDS && (next = waiting.poll()) != null; ) {
+            group.add(next);
+            records += next.batch().results().size();
         }
+        return group;
+    }
+
+    @Override
+    void execute(List<Pending> group, Runnable ended) {
+        writer.write(group.stream().map(Pending::batch).toList(), clock.now()).subscribe().with(
+                written -> {
+                    ended.run();
+                    group.forEach(p -> p.done().complete(count(p.batch(), written)));
+                },
+                error -> {
+                    ended.run();
+                    if (group.size() == 1) {
+                        group.get(0).done().fail(error);
+                    } else {
+                        isolate(group);
+                    }
+                });
     }
 
     /**
