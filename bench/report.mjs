@@ -22,7 +22,6 @@ const metricRows = (p, r, l) => {
     p(`| service metrics: ${label} | ${g(r.serviceMetrics)} | ${g(l.serviceMetrics)} |`);
   }
 };
-const round1 = x => Math.round(x);
 const loadLine = x => x && x.loadAverage1m ? `Machine load average (1 min) at the scenario's start / end: ${x.loadAverage1m.start} / ${x.loadAverage1m.end}; scenario wall time ${fmt(x.scenarioWallS)} s.` : '';
 const planCell = x => !x ? 'n/a' : x.error ? `error: ${x.error}` : `${fmt(x.ms)} ms, ${fmt(x.sharedHit)} buffers${x.seqScanOnRecords ? ', **Seq Scan on repeat_record**' : ''}`;
 const s1 = read('s1.txt'), s2 = json('s2.json'), s3 = json('s3.json'), s4 = json('s4.json'), s5 = json('s5.json'), s5b = read('s5b.txt');
@@ -145,7 +144,7 @@ if (s2 && !s2.error) {
       `| all enqueue calls answered after (s) / records enqueued per s | ${e.enqueueSeconds} / ${fmt(e.enqueuedPerS)} |`,
       `| delivered / duplicates / non-2xx | ${fmt(e.delivered)} / ${e.duplicates} / ${e.non2xx} |`,
       `| CPU s: service / PostgreSQL (scratch-db backends) / receiver | ${x.serviceCpuS} / ${x.pgScratchBackendsCpuS} / ${x.receiverCpuS} |`,
-      `| CPU µs per delivered record: service / PostgreSQL / receiver | ${fmt(round1(x.serviceCpuS * 1e6 / e.delivered))} / ${fmt(round1(x.pgScratchBackendsCpuS * 1e6 / e.delivered))} / ${fmt(round1(x.receiverCpuS * 1e6 / e.delivered))} |`,
+      `| CPU µs per delivered record: service / PostgreSQL / receiver | ${fmt(Math.round(x.serviceCpuS * 1e6 / e.delivered))} / ${fmt(Math.round(x.pgScratchBackendsCpuS * 1e6 / e.delivered))} / ${fmt(Math.round(x.receiverCpuS * 1e6 / e.delivered))} |`,
       `| statements per delivered record (pg_stat_statements) | ${x.pgStatements?.statementsPerRecord ?? 'not loaded'} |`,
       `| row versions / index entries / WAL bytes per delivered record | ${x.pgWrites?.rowVersionsPerRecord} / ${x.pgWrites?.indexEntriesPerRecord} / ${x.pgWrites?.walBytesPerRecord} |`, '');
     topStatements('End to end', e);

@@ -35,7 +35,9 @@ for (let argv = process.argv.slice(2); argv.length;) {
   if (!(name in ARITY)) die(`unknown option --${name}`);
   const values = argv.splice(0, ARITY[name]);
   if (values.length !== ARITY[name]) die(`--${name} takes ${ARITY[name]} value(s)`);
-  const value = (ARITY[name] === 1 && !REPEATABLE.has(name)) || name === 'orphans' ? (ARITY[name] === 1 ? values[0] : values) : values.map(Number);
+  // --orphans takes a file and a time; every other option of two values takes numbers
+  const value = name === 'orphans' ? [values[0], Number(values[1])]
+    : ARITY[name] === 1 && !REPEATABLE.has(name) ? values[0] : values.map(Number);
   if (REPEATABLE.has(name)) (opt[name] ||= []).push(value); else opt[name] = value;
 }
 if (!opt.log || !opt.records) die('--log and --records are required');
@@ -174,7 +176,7 @@ for (const [from, to] of opt['ok-rate'] || []) {
 }
 
 if (opt.orphans) {
-  const [file, killedAt] = [opt.orphans[0], Number(opt.orphans[1])];
+  const [file, killedAt] = opt.orphans;
   const orphans = lines(file).map(line => line.split('\t')).map(([record, repeater]) => ({ record, repeater: Number(repeater) }));
   const firstOk = new Map(), firstRequest = new Map();
   for (const r of requests) {

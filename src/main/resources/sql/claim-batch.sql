@@ -28,6 +28,9 @@ WITH want AS (
     UPDATE repeat_record q SET lease_until = $4, claim_token = picked.token
       FROM picked WHERE q.id = picked.id
     RETURNING q.id, q.repeater_id, q.payload_id, q.payload, q.content_type, q.attempt_count, picked.more
+), picked_of AS (
+    -- each repeater's claimed record ids, one row per repeater that got any
+    SELECT repeater_id, array_agg(id) AS ids FROM picked GROUP BY repeater_id
 ), rep_locked AS (
     -- repeater rows locked in id order, as the result write does, so the two never deadlock
     SELECT r.id FROM repeater r WHERE r.id IN (SELECT id FROM rep) ORDER BY r.id FOR NO KEY UPDATE OF r
@@ -38,12 +41,13 @@ WITH want AS (
     -- statement's snapshot (rep), so kept only if no enqueue moved it since (due_version).
     UPDATE repeater r
        SET next_due_at = CASE WHEN r.due_version = rep.due_version
-                              THEN LEAST(repeater_earliest_queued(rep.id, ARRAY(SELECT p.id FROM picked p WHERE p.repeater_id = rep.id)),
-                                         CASE WHEN EXISTS (SELECT 1 FROM picked p WHERE p.repeater_id = rep.id) THEN $4 END)
+                              THEN LEAST(repeater_earliest_queued(rep.id, COALESCE(mine.ids, '{}')),
+                                         CASE WHEN mine.ids IS NOT NULL THEN $4 END)
                               ELSE r.next_due_at END,
-           last_batch_at = CASE WHEN EXISTS (SELECT 1 FROM picked p WHERE p.repeater_id = rep.id) THEN $2 ELSE r.last_batch_at END,
+           last_batch_at = CASE WHEN mine.ids IS NOT NULL THEN $2 ELSE r.last_batch_at END,
            due_version = r.due_version + 1
       FROM rep JOIN rep_locked ON rep_locked.id = rep.id
+      LEFT JOIN picked_of mine ON mine.repeater_id = rep.id
      WHERE r.id = rep.id
 )
 SELECT {{ENDPOINT_COLUMNS}}, c.id AS record_id, c.payload_id, c.payload, c.content_type, c.attempt_count, c.more

@@ -54,12 +54,6 @@ public class RecordClaims {
         this.rows = rows;
     }
 
-    /** One repeater's batch on its own (tests; the loop claims through {@link ClaimGroups}). */
-    public Uni<Optional<Claim>> claimBatch(long repeaterId, Instant now, int limit, Duration lease, boolean processRepeatersDefault) {
-        return claimBatches(List.of(new BatchRequest(repeaterId, limit)), now, lease, processRepeatersDefault)
-                .map(claims -> claims.get(0));
-    }
-
     /** A batch wanted: the repeater and how many records at most. Each repeater at most once per call. */
     public record BatchRequest(long repeaterId, int limit) {
     }

@@ -5,6 +5,7 @@ import io.repeaterdispatch.core.DeliveryResult;
 import io.repeaterdispatch.core.RecordState;
 import io.repeaterdispatch.testsupport.Await;
 import io.repeaterdispatch.testsupport.IntegrationTest;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -50,7 +51,7 @@ class DueTimeRaceTest extends IntegrationTest {
         Instant secondDue = t.plus(Duration.ofMinutes(30));
 
         Optional<Claim> claim = whileEnqueueIsOpen(repeater, secondDue,
-                () -> claims.claimBatch(repeater, t.plus(Duration.ofMinutes(1)), 5, Duration.ofHours(2), true));
+                () -> claimBatch(repeater, t.plus(Duration.ofMinutes(1))));
 
         assertEquals(List.of(first), claim.orElseThrow().records().stream().map(r -> r.id()).toList(),
                 "the claim's snapshot held only the first record");
@@ -63,7 +64,7 @@ class DueTimeRaceTest extends IntegrationTest {
         Instant t = clock.now().plus(Duration.ofHours(1));
         long first = queue(repeater, t);
         Instant claimedAt = t.plus(Duration.ofMinutes(1));
-        Claim claim = claims.claimBatch(repeater, claimedAt, 5, Duration.ofHours(2), true).await().atMost(Duration.ofSeconds(10))
+        Claim claim = claimBatch(repeater, claimedAt).await().atMost(Duration.ofSeconds(10))
                 .orElseThrow();
         Instant secondDue = t.plus(Duration.ofMinutes(30));
         Instant retryAt = t.plus(Duration.ofHours(3));
@@ -99,6 +100,12 @@ class DueTimeRaceTest extends IntegrationTest {
 
     private long queue(long repeater, Instant due) {
         return sql(INSERT, repeater, "first", due.atOffset(ZoneOffset.UTC)).get(0).getLong(0);
+    }
+
+    /** The repeater's batch of at most five, claimed on its own, as the loop's claim statement does it. */
+    private Uni<Optional<Claim>> claimBatch(long repeater, Instant now) {
+        return claims.claimBatches(List.of(new RecordClaims.BatchRequest(repeater, 5)), now, Duration.ofHours(2), true)
+                .map(answers -> answers.get(0));
     }
 
     private long waitingForALock() {
