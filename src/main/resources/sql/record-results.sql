@@ -1,22 +1,23 @@
 WITH res AS (
+    -- counted: 1, or 0 for an attempt that does not count toward the maximum (a 429)
     SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::smallint[], $4::int[], $5::text[],
-                         $6::int[], $7::timestamptz[], $8::timestamptz[], $9::uuid[])
+                         $6::int[], $7::timestamptz[], $8::timestamptz[], $9::uuid[], $15::smallint[])
            AS t(record_id, attempt_state, record_state, http_status, message, duration_ms, attempted_at,
-                next_check, claim_token)
+                next_check, claim_token, counted)
 ), locked AS (
     -- Rows locked in id order: two writes that share records (a stale sender's fenced write beside
     -- the new holder's) or repeaters then queue up instead of deadlocking. Each row carries its
     -- result, so the writes below join nothing but the row itself: the statement is prepared, and
     -- a generic plan, which cannot know how many records a call carries, stays linear in them.
     SELECT q.id, res.attempt_state, res.record_state, res.http_status, res.message, res.duration_ms,
-           res.attempted_at, res.next_check, res.claim_token
+           res.attempted_at, res.next_check, res.claim_token, res.counted
       FROM repeat_record q JOIN res ON q.id = res.record_id AND q.claim_token = res.claim_token
      ORDER BY q.id
        FOR UPDATE OF q
 ), retried AS (
     -- still queued (failed, due again later): updated in place
     UPDATE repeat_record q
-       SET state = l.record_state, next_check = l.next_check, attempt_count = q.attempt_count + 1,
+       SET state = l.record_state, next_check = l.next_check, attempt_count = q.attempt_count + l.counted,
            claim_token = NULL, lease_until = NULL, updated_at = $10
       FROM locked l
      WHERE q.id = l.id AND q.claim_token = l.claim_token AND l.record_state IN ({{QUEUED}})
@@ -27,7 +28,7 @@ WITH res AS (
      USING locked l
      WHERE q.id = l.id AND q.claim_token = l.claim_token AND l.record_state NOT IN ({{QUEUED}})
     RETURNING q.id, q.repeater_id, q.domain, q.payload_id, q.payload, q.content_type, q.registered_at,
-              q.attempt_count + 1 AS attempt_count, l.record_state,
+              q.attempt_count + l.counted AS attempt_count, l.record_state,
               l.attempt_state, l.http_status, l.message, l.duration_ms, l.attempted_at, l.next_check
 ), archived AS (
     INSERT INTO repeat_record_history (id, domain, repeater_id, payload_id, payload, content_type, state, registered_at,

@@ -74,6 +74,40 @@ public interface DispatchConfig {
 
     Slow slow();
 
+    Limits limits();
+
+    DomainBudget domainBudget();
+
+    /**
+     * Respecting endpoints and sharing the workers (docs/limits.md): per-repeater rates, per-domain
+     * budgets of remote time, adaptive concurrency and each domain's share of the delivery slots.
+     */
+    interface Limits {
+        /** Off: no rate, budget or adaptive concurrency applies (every batch at its batch size, as before). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** While other domains wait, no domain holds more than this share of {@code dispatch.max-in-flight}. */
+        @WithDefault("0.5")
+        double domainShare();
+
+        /** How often each replica re-reads the configured rates and budgets (admin changes take effect within it). */
+        @WithDefault("5s")
+        Duration refresh();
+    }
+
+    /**
+     * The remote time (sum of request durations) a domain may spend per window before the loop skips
+     * it until the window frees; overridable per domain (PUT /api/v1/domains/{domain}/limits).
+     */
+    interface DomainBudget {
+        @WithDefault("30m")
+        Duration perMinute();
+
+        @WithDefault("10h")
+        Duration perHour();
+    }
+
     /** Repeater backoff after a batch in which every attempt failed: clamp(2 × since last failure, min, max). */
     interface RepeaterBackoff {
         @WithDefault("5m")

@@ -21,6 +21,20 @@ public record DeliveryResult(long recordId, RecordState outcome, Integer httpSta
         this(recordId, outcome, httpStatus, message, attemptedAt, durationMs, retryAfter, null);
     }
 
+    /**
+     * The endpoint said "too many requests" (429): the sender is too fast, the record is not at
+     * fault. It slows the repeater down instead of backing it off, and does not count toward the
+     * record's maximum attempts.
+     */
+    public boolean throttled() {
+        return httpStatus != null && httpStatus == 429;
+    }
+
+    /** The endpoint is overloaded (429 or 503): fewer requests at once will help. */
+    public boolean overloaded() {
+        return httpStatus != null && (httpStatus == 429 || httpStatus == 503);
+    }
+
     /** No answer within the request's timeout (it held its slot for the whole timeout). */
     public boolean timedOut() {
         return failure == FailureKind.TIMEOUT;

@@ -62,6 +62,26 @@ public class DispatchEvents implements DispatchListener {
     }
 
     @Override
+    public void domainOverBudget(String domain, long waitMs) {
+        each(l -> l.domainOverBudget(domain, waitMs));
+    }
+
+    @Override
+    public void rateLimited(long repeaterId, long waitMs) {
+        each(l -> l.rateLimited(repeaterId, waitMs));
+    }
+
+    @Override
+    public void concurrencyChanged(long repeaterId, String domain, int from, int to, int max) {
+        each(l -> l.concurrencyChanged(repeaterId, domain, from, to, max));
+    }
+
+    @Override
+    public void domainShareReached(String domain) {
+        each(l -> l.domainShareReached(domain));
+    }
+
+    @Override
     public void requestStarted(Path path) {
         each(l -> l.requestStarted(path));
     }

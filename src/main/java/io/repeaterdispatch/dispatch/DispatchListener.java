@@ -26,6 +26,22 @@ public interface DispatchListener {
     default void lockSkipped(long repeaterId) {
     }
 
+    /** A turn was refused because the repeater's domain spent its budget of remote time; its window frees in waitMs. */
+    default void domainOverBudget(String domain, long waitMs) {
+    }
+
+    /** A turn was refused because the repeater is at its rate, or an endpoint asked for a pause. */
+    default void rateLimited(long repeaterId, long waitMs) {
+    }
+
+    /** The repeater's adaptive concurrency changed after a turn. */
+    default void concurrencyChanged(long repeaterId, String domain, int from, int to, int max) {
+    }
+
+    /** The loop held a repeater back because its domain holds its share of the slots while others wait. */
+    default void domainShareReached(String domain) {
+    }
+
     /** A delivery request is being sent, on either path. */
     default void requestStarted(Path path) {
     }

@@ -15,6 +15,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,6 +43,13 @@ public class DispatchMetrics implements DispatchListener {
     private final Counter lockAcquired;
     private final Counter lockContended;
     private final Map<Path, AtomicInteger> inFlight = new EnumMap<>(Path.class);
+    private final Map<String, Counter> budgetSkips = new ConcurrentHashMap<>();
+    private final Counter remoteSeconds;
+    private final Counter rateWaits;
+    private final Counter concurrencyDown;
+    private final Counter concurrencyUp;
+    private final Counter shareHolds;
+    private final Set<Long> reducedConcurrency = ConcurrentHashMap.newKeySet();
 
     public DispatchMetrics(MeterRegistry registry, DispatchConfig config) {
         this.registry = registry;
@@ -82,6 +90,57 @@ public class DispatchMetrics implements DispatchListener {
         lockContended = Counter.builder("repeater.dispatch.lock.contended")
                 .description("Repeater turns skipped because another batch (any replica) held the repeater's lock")
                 .register(registry);
+        remoteSeconds = Counter.builder("repeater.dispatch.limits.remote")
+                .description("Remote time spent waiting on endpoints (the domain budgets' measure), all domains together")
+                .baseUnit("seconds")
+                .register(registry);
+        rateWaits = Counter.builder("repeater.dispatch.limits.rate.waits")
+                .description("Repeater turns skipped because the repeater was at its rate or paused by its endpoint")
+                .register(registry);
+        concurrencyDown = concurrencyChanges("down");
+        concurrencyUp = concurrencyChanges("up");
+        Gauge.builder("repeater.dispatch.limits.concurrency.reduced", reducedConcurrency, Set::size)
+                .description("Repeaters this replica last saw running below their batch size (adaptive concurrency)")
+                .register(registry);
+        shareHolds = Counter.builder("repeater.dispatch.limits.share.holds")
+                .description("Repeater turns held back because their domain held its share of the delivery slots while others had work")
+                .register(registry);
+    }
+
+    private Counter concurrencyChanges(String direction) {
+        return Counter.builder("repeater.dispatch.limits.concurrency.changes")
+                .description("Changes of a repeater's adaptive concurrency")
+                .tag("direction", direction)
+                .register(registry);
+    }
+
+    /** Tagged by domain, but only domains that reach their budget ever get a series. */
+    @Override
+    public void domainOverBudget(String domain, long waitMs) {
+        budgetSkips.computeIfAbsent(domain, d -> Counter.builder("repeater.dispatch.limits.budget.skips")
+                .description("Repeater turns skipped because their domain spent its budget of remote time")
+                .tag("domain", d)
+                .register(registry)).increment();
+    }
+
+    @Override
+    public void rateLimited(long repeaterId, long waitMs) {
+        rateWaits.increment();
+    }
+
+    @Override
+    public void concurrencyChanged(long repeaterId, String domain, int from, int to, int max) {
+        (to < from ? concurrencyDown : concurrencyUp).increment();
+        if (to < max) {
+            reducedConcurrency.add(repeaterId);
+        } else {
+            reducedConcurrency.remove(repeaterId);
+        }
+    }
+
+    @Override
+    public void domainShareReached(String domain) {
+        shareHolds.increment();
     }
 
     @Override
@@ -116,6 +175,7 @@ public class DispatchMetrics implements DispatchListener {
     @Override
     public void attemptRecorded(Path path, long repeaterId, String domain, DeliveryResult result) {
         httpRequest.get(path).record(result.durationMs(), TimeUnit.MILLISECONDS);
+        remoteSeconds.increment(result.durationMs() / 1000.0);
         if (OUTCOMES.contains(result.outcome())) {
             attempts.computeIfAbsent(new AttemptKey(path, domain, result.outcome()), this::attemptsCounter).increment();
         }

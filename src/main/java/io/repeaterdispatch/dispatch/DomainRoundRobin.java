@@ -80,6 +80,11 @@ final class DomainRoundRobin {
         return null;
     }
 
+    /** Whether repeaters of a domain other than {@code domain} wait in the rotation. */
+    boolean othersWaiting(String domain) {
+        return byDomain.size() > (byDomain.containsKey(domain) ? 1 : 0);
+    }
+
     int size() {
         return queued.size();
     }

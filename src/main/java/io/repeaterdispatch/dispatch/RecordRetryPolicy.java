@@ -13,7 +13,8 @@ import java.time.Instant;
 
 /**
  * A record's own fate after an attempt: finished states stay; a failure waits min × factor^(n−1)
- * (capped, Retry-After as a lower bound) or, at the maximum number of attempts, is cancelled.
+ * (capped, Retry-After as a lower bound) or, at the maximum number of attempts, is cancelled. A
+ * throttled attempt (429) is due again when Retry-After ends (at once without one) and does not count.
  */
 @ApplicationScoped
 public class RecordRetryPolicy {
@@ -38,6 +39,12 @@ public class RecordRetryPolicy {
     public RecordResult next(ClaimedRecord record, DeliveryResult attempt, Instant now) {
         if (attempt.outcome() != RecordState.FAILED) {
             return new RecordResult(attempt, attempt.outcome(), null);
+        }
+        if (attempt.throttled()) {
+            // Due again as soon as the endpoint allows; the repeater's rate paces it (docs/limits.md).
+            Duration wait = attempt.retryAfter() == null ? Duration.ZERO
+                    : attempt.retryAfter().compareTo(max) > 0 ? max : attempt.retryAfter();
+            return new RecordResult(attempt, RecordState.FAILED, now.plus(wait), false);
         }
         int attempts = record.attemptCount() + 1;
         if (attempts >= maxAttempts) {

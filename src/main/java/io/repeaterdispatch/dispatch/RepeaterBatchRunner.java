@@ -4,7 +4,11 @@ import io.repeaterdispatch.core.DispatchClock;
 import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.core.DeliveryResult;
 import io.repeaterdispatch.delivery.HttpSender;
+import io.repeaterdispatch.core.DomainBudget;
 import io.repeaterdispatch.lock.RepeaterLock;
+import io.repeaterdispatch.lock.TurnAdmission;
+import io.repeaterdispatch.lock.TurnReport;
+import io.repeaterdispatch.lock.TurnRequest;
 import io.repeaterdispatch.store.Claim;
 import io.repeaterdispatch.core.ClaimedRecord;
 import io.repeaterdispatch.store.ReadyRepeater;
@@ -45,11 +49,13 @@ public class RepeaterBatchRunner {
     private final DispatchClock clock;
     private final DispatchConfig config;
     private final HeldClaims held;
+    private final DeliveryLimits limits;
 
     public RepeaterBatchRunner(RepeaterLock lock, ClaimGroups claims, HttpSender sender, OutcomeRecorder recorder,
                                DeliverySlots slots, DispatchEvents events, SlowRepeaters slow, DispatchClock clock,
-                               DispatchConfig config, HeldClaims held) {
+                               DispatchConfig config, HeldClaims held, DeliveryLimits limits) {
         this.lock = lock;
+        this.limits = limits;
         this.claims = claims;
         this.held = held;
         this.sender = sender;
@@ -63,21 +69,38 @@ public class RepeaterBatchRunner {
 
     /**
      * Runs a turn holding {@code granted} slots (taken from the slow share when {@code slowSlots});
-     * every slot is returned by the time the Uni ends. It never fails, and emits true when the
-     * repeater still has due records (it should go straight back into the rotation).
+     * every slot is returned by the time the Uni ends. It never fails. Redis admits the turn first
+     * (lock, domain budget, rate, concurrency): a refused turn sends nothing and says how long to wait.
      */
-    public Uni<Boolean> run(ReadyRepeater repeater, int granted, boolean slowSlots) {
+    public Uni<TurnEnd> run(ReadyRepeater repeater, int granted, boolean slowSlots) {
         AtomicInteger held = new AtomicInteger(granted);
         IntConsumer release = slowSlots ? slots::releaseSlow : slots::release;
-        return lock.runExclusive(repeater.id(), () -> {
-                    events.lockAcquired(repeater.id());
-                    return claimSendRecord(repeater, held, release);
+        int batchSize = Math.min(repeater.batchSize(), config.maxBatchSize());
+        boolean limited = limits.enabled();
+        TurnRequest request = new TurnRequest(repeater.id(), repeater.domain(), granted, batchSize,
+                limited ? limits.rate(repeater.id()) : null, limited ? limits.budget(repeater.domain()) : DomainBudget.NONE, limited);
+        long started = System.nanoTime();
+        return lock.runAdmitted(request,
+                        admitted -> {
+                            events.lockAcquired(repeater.id());
+                            return claimSendRecord(repeater, admitted, held, release, started)
+                                    .map(sent -> sent.withReport(EndpointFeedback.after(sent.results(), admitted.concurrency(), batchSize,
+                                            (System.nanoTime() - started) / 1_000_000, limited)));
+                        },
+                        Sent::report)
+                .map(outcome -> {
+                    if (outcome.ran()) {
+                        Sent sent = outcome.value();
+                        int learned = sent.report().concurrency();
+                        int concurrency = learned == TurnReport.UNCHANGED ? sent.concurrency()
+                                : learned == TurnReport.BACK_TO_MAX ? batchSize : learned;
+                        if (learned != TurnReport.UNCHANGED && concurrency != sent.concurrency()) {
+                            concurrencyChanged(repeater, sent.concurrency(), concurrency, batchSize);
+                        }
+                        return new TurnEnd(sent.more(), 0, false, concurrency);
+                    }
+                    return refused(repeater, outcome.refusal());
                 })
-                .map(done -> done.orElseGet(() -> {
-                    LOG.debugf("lock skipped repeater=%d domain=%s: another batch holds it", repeater.id(), repeater.domain());
-                    events.lockSkipped(repeater.id());
-                    return false;
-                }))
                 .onFailure().recoverWithItem(error -> {
                     if (error instanceof RepeaterLock.LockUnavailableException) {
                         // RedisAvailability logs the outage once; one line per turn would flood the log.
@@ -85,30 +108,77 @@ public class RepeaterBatchRunner {
                     } else {
                         LOG.warnf("batch aborted repeater=%d domain=%s error=%s", repeater.id(), repeater.domain(), error.toString());
                     }
-                    return false;
+                    return TurnEnd.NOTHING;
                 })
                 .eventually(() -> release.accept(held.getAndSet(0)));
     }
 
-    private Uni<Boolean> claimSendRecord(ReadyRepeater repeater, AtomicInteger slotsHeld, IntConsumer release) {
-        long started = System.nanoTime();
-        int limit = slotsHeld.get();
+    private void concurrencyChanged(ReadyRepeater repeater, int from, int to, int batchSize) {
+        if (from == batchSize || to == batchSize) { // leaves or regains its batch size: a state change, INFO
+            LOG.infof("concurrency changed repeater=%d domain=%s from=%d to=%d batch_size=%d",
+                    repeater.id(), repeater.domain(), from, to, batchSize);
+        } else {
+            LOG.debugf("concurrency changed repeater=%d domain=%s from=%d to=%d batch_size=%d",
+                    repeater.id(), repeater.domain(), from, to, batchSize);
+        }
+        events.concurrencyChanged(repeater.id(), repeater.domain(), from, to, batchSize);
+    }
+
+    private TurnEnd refused(ReadyRepeater repeater, TurnAdmission why) {
+        if (why instanceof TurnAdmission.OverBudget over) {
+            LOG.debugf("turn skipped repeater=%d domain=%s: domain over its budget for %d ms", (Object) repeater.id(), repeater.domain(), over.waitMs());
+            events.domainOverBudget(repeater.domain(), over.waitMs());
+            return new TurnEnd(false, over.waitMs(), true, 0);
+        }
+        if (why instanceof TurnAdmission.MustWait wait) {
+            LOG.debugf("turn skipped repeater=%d domain=%s: at its rate for %d ms", (Object) repeater.id(), repeater.domain(), wait.waitMs());
+            events.rateLimited(repeater.id(), wait.waitMs());
+            return new TurnEnd(false, wait.waitMs(), false, 0);
+        }
+        LOG.debugf("lock skipped repeater=%d domain=%s: another batch holds it", repeater.id(), repeater.domain());
+        events.lockSkipped(repeater.id());
+        return TurnEnd.NOTHING;
+    }
+
+    private Uni<Sent> claimSendRecord(ReadyRepeater repeater, TurnAdmission.Admitted admitted, AtomicInteger slotsHeld,
+                                      IntConsumer release, long started) {
+        // Redis may grant fewer than the slots held (the repeater's concurrency or rate): give the rest back first.
+        int limit = Math.min(slotsHeld.get(), admitted.granted());
+        release.accept(slotsHeld.getAndSet(limit) - limit);
         return claims.claim(repeater.id(), limit, config.claimLease(), config.processRepeatersDefault())
                 .flatMap(found -> {
                     int claimed = found.map(c -> c.records().size()).orElse(0);
                     slotsHeld.addAndGet(claimed - limit);
                     release.accept(limit - claimed);
                     if (found.isEmpty()) {
-                        return Uni.createFrom().item(false);
+                        return Uni.createFrom().item(new Sent(List.of(), false, admitted.concurrency(), null));
                     }
                     Claim claim = found.get();
                     held.add(claim);
                     return sendAll(claim, slotsHeld, release)
                             .flatMap(results -> recorder.record(claim, results, DispatchListener.Path.REPEATER)
-                                    .invoke(update -> finished(repeater, results, update.backedOff(), System.nanoTime() - started)))
-                            .map(update -> !update.backedOff() && claim.more())
+                                    .invoke(update -> finished(repeater, results, update.backedOff(), System.nanoTime() - started))
+                                    .map(update -> new Sent(results, !update.backedOff() && claim.more(), admitted.concurrency(), null)))
                             .onTermination().invoke(() -> held.remove(claim));
                 });
+    }
+
+    /** What a turn sent: its answers, whether due records remain, the concurrency it ran at, what it tells Redis. */
+    record Sent(List<DeliveryResult> results, boolean more, int concurrency, TurnReport report) {
+        Sent withReport(TurnReport report) {
+            return new Sent(results, more, concurrency, report);
+        }
+    }
+
+    /**
+     * How a turn ended, for the loop.
+     *
+     * @param mayHaveMore the repeater still has due records: straight back into the rotation
+     * @param waitMs      &gt; 0: the turn was refused; try again after this long (the repeater, or its whole domain)
+     * @param concurrency the concurrency the repeater ran at (0 when it did not run)
+     */
+    public record TurnEnd(boolean mayHaveMore, long waitMs, boolean wholeDomain, int concurrency) {
+        static final TurnEnd NOTHING = new TurnEnd(false, 0, false, 0);
     }
 
     private void finished(ReadyRepeater repeater, List<DeliveryResult> results, boolean backedOff, long nanos) {

@@ -5,10 +5,12 @@ import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.lock.RedisAvailability;
 import io.repeaterdispatch.store.ReadyRepeater;
 import io.repeaterdispatch.store.ReadyRepeaterQuery;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,9 @@ public class RepeaterDispatchLoop {
     private final SlowRepeaters slow;
     private final DispatchClock clock;
     private final DispatchConfig config;
+    private final Vertx vertx;
+    /** While other domains wait, a domain starts no turn that would take it past this many slots. */
+    private final int domainSlotCap;
 
     private final AtomicInteger wip = new AtomicInteger();
     private final DomainRoundRobin rotation = new DomainRoundRobin();
@@ -60,10 +65,24 @@ public class RepeaterDispatchLoop {
     /** Refresh again once this page's repeaters have all been started (only touched in drain). */
     private boolean refillWhenStarted;
     private volatile boolean running;
+    /** Repeaters Redis told to wait (their rate, a pause an endpoint asked for): epoch ms until which they are skipped. */
+    private final Map<Long, Long> repeaterWaits = new ConcurrentHashMap<>();
+    /** Domains over their budget of remote time: epoch ms until which their repeaters are skipped. */
+    private final Map<String, Long> domainWaits = new ConcurrentHashMap<>();
+    /** Learned concurrency of repeaters below their batch size, so the loop takes no slots they cannot use. */
+    private final Map<Long, Integer> concurrency = new ConcurrentHashMap<>();
+    /** Slots each domain's running turns took. */
+    private final Map<String, Integer> domainSlots = new ConcurrentHashMap<>();
+    /** Repeaters held back because their domain has its share of the slots (only touched in drain). */
+    private final Map<String, List<ReadyRepeater>> waitingForShare = new HashMap<>();
+    private final Queue<String> domainTurnsEnded = new ConcurrentLinkedQueue<>();
 
     public RepeaterDispatchLoop(ReadyRepeaterQuery readyQuery, RepeaterBatchRunner runner, DeliverySlots slots,
                                 DispatchEvents events, RedisAvailability redis, SlowRepeaters slow, DispatchClock clock,
-                                DispatchConfig config) {
+                                DispatchConfig config, Vertx vertx) {
+        this.vertx = vertx;
+        this.domainSlotCap = config.limits().enabled()
+                ? Math.max(1, (int) Math.floor(config.maxInFlight() * config.limits().domainShare())) : Integer.MAX_VALUE;
         this.readyQuery = readyQuery;
         this.runner = runner;
         this.slots = slots;
@@ -121,13 +140,16 @@ public class RepeaterDispatchLoop {
         if (!running) {
             return;
         }
+        long now = clock.now().toEpochMilli();
         List<ReadyRepeater> fresh = refreshed.getAndSet(null);
         if (fresh != null) {
+            repeaterWaits.values().removeIf(until -> until <= now);
+            domainWaits.values().removeIf(until -> until <= now);
             List<ReadyRepeater> idle = new ArrayList<>(fresh.size());
             for (ReadyRepeater r : fresh) {
                 if (active.contains(r.id())) {
                     readyWhileActive.add(r.id());
-                } else {
+                } else if (!mustWait(r, now)) {
                     idle.add(r);
                 }
             }
@@ -140,6 +162,12 @@ public class RepeaterDispatchLoop {
         for (ReadyRepeater back; (back = returning.poll()) != null; ) {
             rotation.offer(back);
         }
+        if (!waitingForShare.isEmpty() && domainTurnsEnded.poll() != null) {
+            // A turn ended: its domain's share, or the contention, may be over. Still over, they park again.
+            waitingForShare.values().forEach(held -> held.forEach(rotation::offer));
+            waitingForShare.clear();
+        }
+        domainTurnsEnded.clear();
         if (slots.slowFree() > 0 && !waitingForSlowSlots.isEmpty()) {
             waitingForSlowSlots.values().forEach(rotation::offer);
             waitingForSlowSlots.clear();
@@ -157,7 +185,23 @@ public class RepeaterDispatchLoop {
                 }
                 break;
             }
+            if (mustWait(next, now)) {
+                rotation.next(active::contains); // dropped: its wait's timer, or a later refresh, brings it back
+                continue;
+            }
             int batch = Math.min(next.batchSize(), config.maxBatchSize());
+            Integer learned = concurrency.get(next.id());
+            if (learned != null) {
+                batch = Math.min(batch, learned);
+            }
+            int domainHeld = domainSlots.getOrDefault(next.domain(), 0);
+            if (domainHeld > 0 && domainHeld + batch > domainSlotCap && otherDomainsCompete(next.domain())) {
+                // Its domain has its share while others wait: it goes on when one of its domain's turns ends.
+                rotation.next(active::contains);
+                waitingForShare.computeIfAbsent(next.domain(), d -> new ArrayList<>()).add(next);
+                events.domainShareReached(next.domain());
+                continue;
+            }
             boolean slowTurn = slow.isSlow(next.id());
             // While requests are in flight slots come back one by one: wait for a whole batch rather
             // than start a turn with one or two, which costs the same lock, claim and write as a full one.
@@ -173,8 +217,10 @@ public class RepeaterDispatchLoop {
             }
             rotation.next(active::contains); // the one peeked at
             active.add(next.id());
+            domainSlots.merge(next.domain(), use, Integer::sum);
             events.turnStarted(next, use);
-            runner.run(next, use, slowTurn).subscribe().with(more -> finished(next, more));
+            int took = use;
+            runner.run(next, use, slowTurn).subscribe().with(end -> finished(next, took, end));
         }
         if (dirty && refreshing.compareAndSet(false, true)) {
             dirty = false;
@@ -198,10 +244,59 @@ public class RepeaterDispatchLoop {
                 });
     }
 
-    private void finished(ReadyRepeater repeater, boolean mayHaveMore) {
+    /** Another domain waits in the rotation or has turns running: the share applies. */
+    private boolean otherDomainsCompete(String domain) {
+        return rotation.othersWaiting(domain) || domainSlots.size() > (domainSlots.containsKey(domain) ? 1 : 0);
+    }
+
+    private boolean mustWait(ReadyRepeater r, long now) {
+        return waiting(repeaterWaits, r.id(), now) || waiting(domainWaits, r.domain(), now);
+    }
+
+    private static <K> boolean waiting(Map<K, Long> waits, K key, long now) {
+        Long until = waits.get(key);
+        if (until == null) {
+            return false;
+        }
+        if (until > now) {
+            return true;
+        }
+        waits.remove(key, until);
+        return false;
+    }
+
+    private void finished(ReadyRepeater repeater, int slotsTaken, RepeaterBatchRunner.TurnEnd end) {
         boolean seenReady = readyWhileActive.remove(repeater.id());
+        domainSlots.computeIfPresent(repeater.domain(), (d, held) -> held > slotsTaken ? held - slotsTaken : null);
+        domainTurnsEnded.add(repeater.domain());
+        if (end.concurrency() > 0) {
+            if (end.concurrency() < Math.min(repeater.batchSize(), config.maxBatchSize())) {
+                concurrency.put(repeater.id(), end.concurrency());
+            } else {
+                concurrency.remove(repeater.id());
+            }
+        }
         active.remove(repeater.id());
-        if (mayHaveMore || seenReady) {
+        if (end.waitMs() > 0) {
+            long until = clock.now().toEpochMilli() + end.waitMs();
+            if (end.wholeDomain()) {
+                Long before = domainWaits.put(repeater.domain(), until);
+                if (before == null || before < until - end.waitMs()) {
+                    LOG.infof("domain over budget domain=%s skipped_for_ms=%d", repeater.domain(), end.waitMs());
+                }
+            } else {
+                repeaterWaits.merge(repeater.id(), until, Math::max);
+            }
+            // Back when the wait ends; for a domain, the refresh also finds its other ready repeaters.
+            vertx.setTimer(end.waitMs() + 1, t -> {
+                returning.add(repeater);
+                if (end.wholeDomain()) {
+                    wake();
+                } else {
+                    drain();
+                }
+            });
+        } else if (end.mayHaveMore() || seenReady) {
             returning.add(repeater);
         }
         drain();

@@ -2,6 +2,10 @@ package io.repeaterdispatch.lock;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.repeaterdispatch.config.DispatchConfig;
+import io.repeaterdispatch.core.DispatchClock;
+import io.repeaterdispatch.core.DomainBudget;
+import io.repeaterdispatch.core.RateLimit;
+import io.vertx.mutiny.redis.client.Response;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +18,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -38,12 +43,19 @@ public class RepeaterLock {
     /** Locks held now, with their watchdog timers: a shutdown releases the ones its abandoned batches still hold. */
     private final Map<Held, Long> held = new ConcurrentHashMap<>();
     private final Duration acquireTimeout;
+    private final String limitPrefix;
+    private final String budgetPrefix;
+    private final DispatchClock clock;
 
-    public RepeaterLock(ReactiveRedisDataSource redis, RedisAvailability availability, Vertx vertx, DispatchConfig config) {
+    public RepeaterLock(ReactiveRedisDataSource redis, RedisAvailability availability, Vertx vertx, DispatchConfig config,
+                        DispatchClock clock) {
         this.redis = redis;
         this.availability = availability;
         this.vertx = vertx;
+        this.clock = clock;
         this.prefix = config.lock().keyPrefix() + "lock:repeater:";
+        this.limitPrefix = config.lock().keyPrefix() + "limit:repeater:";
+        this.budgetPrefix = config.lock().keyPrefix() + "budget:";
         this.ttlMs = config.lock().ttl().toMillis();
         this.acquireTimeout = Duration.ofMillis(Math.max(100, Math.min(ttlMs / 4, 5_000)));
     }
@@ -60,16 +72,7 @@ public class RepeaterLock {
                 return Uni.createFrom().item(Optional.<T>empty());
             }
             Held lock = acquired.get();
-            long watchdog = vertx.setPeriodic(Math.max(1, ttlMs / 3), t -> extend(lock).subscribe().with(
-                    stillOurs -> {
-                        if (!stillOurs) {
-                            LOG.warnf("lock lost while its batch was running repeater=%d", repeaterId);
-                        }
-                    },
-                    error -> {
-                        availability.failed(error);
-                        LOG.debugf("lock extension failed repeater=%d error=%s", repeaterId, error.toString());
-                    }));
+            long watchdog = startWatchdog(lock, repeaterId);
             held.put(lock, watchdog);
             return Uni.createFrom().<T>deferred(work).map(Optional::ofNullable)
                     .eventually(() -> {
@@ -78,6 +81,119 @@ public class RepeaterLock {
                         return release(lock).onFailure().recoverWithNull();
                     });
         });
+    }
+
+    /**
+     * Runs {@code work} if Redis admits the turn: the repeater's lock is free, its domain is within
+     * its budget of remote time and the repeater within its rate (one script, one round trip; see
+     * {@code redis/admit-turn.lua}). The lock is extended while the work runs; at the end one more
+     * script charges the domain's budget, stores the report's concurrency and throttling, and
+     * releases the lock, however the work ended (a failed turn reports nothing).
+     *
+     * @return the work's result, or the admission that refused the turn (nothing ran)
+     */
+    public <T> Uni<TurnOutcome<T>> runAdmitted(TurnRequest request, Function<TurnAdmission.Admitted, Uni<T>> work,
+                                               Function<T, TurnReport> report) {
+        long now = clock.now().toEpochMilli();
+        Keys keys = keys(request.repeaterId(), request.domain(), now);
+        RateLimit rate = request.rate();
+        DomainBudget budget = request.budget() == null ? DomainBudget.NONE : request.budget();
+        Held lock = new Held(keys.lock, UUID.randomUUID().toString());
+        String[] args = {keys.lock, keys.limit, keys.minute, keys.hour,
+                lock.token, Long.toString(ttlMs), Long.toString(now), Integer.toString(request.wanted()),
+                Integer.toString(request.batchSize()), rate == null ? "0" : Double.toString(rate.perSecond()),
+                rate == null ? "1" : Integer.toString(rate.burst()), Long.toString(budget.perMinuteMs()),
+                Long.toString(budget.perHourMs()), Long.toString(keys.minuteEnds), Long.toString(keys.hourEnds),
+                request.adaptive() ? "1" : "0"};
+        return TurnScripts.ADMIT.run(redis, args)
+                .ifNoItem().after(acquireTimeout).failWith(() -> new TimeoutException("no answer to the turn admission within " + acquireTimeout))
+                .onFailure().transform(error -> {
+                    availability.failed(error);
+                    return new LockUnavailableException(error);
+                })
+                .flatMap(reply -> {
+                    TurnAdmission admission = admission(reply);
+                    if (!(admission instanceof TurnAdmission.Admitted admitted)) {
+                        return Uni.createFrom().item(TurnOutcome.<T>refused(admission));
+                    }
+                    long watchdog = startWatchdog(lock, request.repeaterId());
+                    held.put(lock, watchdog);
+                    return Uni.createFrom().<T>deferred(() -> work.apply(admitted))
+                            .onItemOrFailure().<TurnOutcome<T>>transformToUni((value, error) -> {
+                                held.remove(lock);
+                                vertx.cancelTimer(watchdog);
+                                TurnReport said = error == null ? report.apply(value) : TurnReport.NOTHING;
+                                Uni<Boolean> ended = endTurn(lock, request, said).onFailure().recoverWithNull();
+                                if (error != null) {
+                                    return ended.onItem().<TurnOutcome<T>>transformToUni(x -> Uni.createFrom().failure(error));
+                                }
+                                return ended.map(x -> TurnOutcome.ran(value));
+                            });
+                });
+    }
+
+    private static TurnAdmission admission(Response reply) {
+        return switch (reply.get(0).toInteger()) {
+            case 0 -> new TurnAdmission.Admitted(reply.get(1).toInteger(), reply.get(2).toInteger());
+            case 1 -> new TurnAdmission.Locked();
+            case 2 -> new TurnAdmission.OverBudget(reply.get(1).toLong());
+            default -> new TurnAdmission.MustWait(reply.get(1).toLong());
+        };
+    }
+
+    private Uni<Boolean> endTurn(Held lock, TurnRequest request, TurnReport report) {
+        long now = clock.now().toEpochMilli();
+        Keys keys = keys(request.repeaterId(), request.domain(), now);
+        String concurrency = report.concurrency() == TurnReport.UNCHANGED ? ""
+                : report.concurrency() == TurnReport.BACK_TO_MAX ? "max" : Integer.toString(report.concurrency());
+        String[] args = {keys.lock, keys.limit, keys.minute, keys.hour, lock.token, Long.toString(now),
+                Long.toString(report.remoteMs()), Long.toString(keys.minuteEnds - now + 60_000), Long.toString(keys.hourEnds - now + 60_000),
+                concurrency, report.throttledAtRate() == null ? "" : Double.toString(report.throttledAtRate()),
+                report.pauseUntilMs() == null ? "" : Long.toString(report.pauseUntilMs())};
+        return TurnScripts.END.run(redis, args).onFailure().invoke(availability::failed)
+                .map(reply -> reply != null && reply.toLong() == 1L);
+    }
+
+    /** The repeater's effective concurrency as Redis holds it: null when it is at its batch size (nothing learned). */
+    public Uni<Integer> concurrency(long repeaterId) {
+        return redis.execute("HGET", limitPrefix + repeaterId, "conc").map(reply -> reply == null ? null : reply.toInteger());
+    }
+
+    private Keys keys(long repeaterId, String domain, long nowMs) {
+        long minute = nowMs / 60_000, hour = nowMs / 3_600_000;
+        return new Keys(prefix + repeaterId, limitPrefix + repeaterId, budgetPrefix + domain + ":m:" + minute,
+                budgetPrefix + domain + ":h:" + hour, (minute + 1) * 60_000, (hour + 1) * 3_600_000);
+    }
+
+    private long startWatchdog(Held lock, long repeaterId) {
+        return vertx.setPeriodic(Math.max(1, ttlMs / 3), t -> extend(lock).subscribe().with(
+                stillOurs -> {
+                    if (!stillOurs) {
+                        LOG.warnf("lock lost while its batch was running repeater=%d", repeaterId);
+                    }
+                },
+                error -> {
+                    availability.failed(error);
+                    LOG.debugf("lock extension failed repeater=%d error=%s", repeaterId, error.toString());
+                }));
+    }
+
+    /** A turn Redis admitted and ran, or the admission that refused it. */
+    public record TurnOutcome<T>(T value, TurnAdmission refusal) {
+        static <T> TurnOutcome<T> ran(T value) {
+            return new TurnOutcome<>(value, null);
+        }
+
+        static <T> TurnOutcome<T> refused(TurnAdmission why) {
+            return new TurnOutcome<>(null, why);
+        }
+
+        public boolean ran() {
+            return refusal == null;
+        }
+    }
+
+    private record Keys(String lock, String limit, String minute, String hour, long minuteEnds, long hourEnds) {
     }
 
     /**

@@ -28,7 +28,7 @@ public class ResultWriter {
      * $1..$9 parallel arrays, one element per record (record id, attempt state, new record state,
      * http status, message, duration, attempted at, next check, claim token); $10 now;
      * $11..$14 parallel arrays, one element per repeater update (repeater id, backed off,
-     * next_attempt_at, last_attempt_at). Returns the ids of the records written.
+     * next_attempt_at, last_attempt_at); $15 per record, 1 if the attempt counts toward the maximum. Returns the ids of the records written.
      */
     static final String RECORD = SqlStatements.load("record-results");
 
@@ -55,6 +55,7 @@ public class ResultWriter {
         OffsetDateTime[] attemptedAt = new OffsetDateTime[n];
         OffsetDateTime[] nextChecks = new OffsetDateTime[n];
         UUID[] tokens = new UUID[n];
+        Short[] counted = new Short[n];
         List<RepeaterUpdate> repeaters = new ArrayList<>();
         int i = 0;
         for (BatchOutcome batch : batches) {
@@ -71,6 +72,7 @@ public class ResultWriter {
                 attemptedAt[i] = Sql.ts(r.attempt().attemptedAt());
                 nextChecks[i] = Sql.ts(r.nextCheck());
                 tokens[i] = batch.claimToken();
+                counted[i] = (short) (r.counted() ? 1 : 0);
                 i++;
             }
         }
@@ -90,7 +92,8 @@ public class ResultWriter {
                 .addValue(ids).addValue(attemptStates).addValue(recordStates).addValue(statuses)
                 .addValue(messages).addValue(durations).addValue(attemptedAt).addValue(nextChecks).addValue(tokens)
                 .addValue(Sql.ts(now))
-                .addValue(repeaterIds).addValue(backedOff).addValue(nextAttemptAt).addValue(lastAttemptAt);
+                .addValue(repeaterIds).addValue(backedOff).addValue(nextAttemptAt).addValue(lastAttemptAt)
+                .addValue(counted);
         return pool.preparedQuery(RECORD).execute(args).map(rows -> {
             Set<Long> written = new HashSet<>(rows.rowCount() * 2);
             rows.forEach(row -> written.add(row.getLong(0)));

@@ -42,6 +42,10 @@ class ConcurrentDispatchersTest extends IntegrationTest {
     DispatchConfig config;
     @Inject
     RedisAvailability redis;
+    @Inject
+    DeliveryLimits limits;
+    @Inject
+    io.vertx.core.Vertx vertx;
 
     @Test
     void twoDispatchersNeverSendConcurrentBatchesToOneRepeater() {
@@ -49,8 +53,8 @@ class ConcurrentDispatchersTest extends IntegrationTest {
         SlowRepeaters otherSlow = new SlowRepeaters(config);
         // its own claim groups, as another process would have
         RepeaterBatchRunner otherRunner = new RepeaterBatchRunner(lock, new ClaimGroups(claims, clock), sender, recorder, otherSlots, events, otherSlow, clock, config,
-                new HeldClaims());
-        RepeaterDispatchLoop other = new RepeaterDispatchLoop(readyQuery, otherRunner, otherSlots, events, redis, otherSlow, clock, config);
+                new HeldClaims(), limits);
+        RepeaterDispatchLoop other = new RepeaterDispatchLoop(readyQuery, otherRunner, otherSlots, events, redis, otherSlow, clock, config, vertx);
 
         AtomicInteger skipped = new AtomicInteger();
         listen(new DispatchListener() {

@@ -109,8 +109,8 @@ class RepeaterDispatchTest extends IntegrationTest {
     }
 
     @Test
-    void retryAfterOn429IsALowerBoundOfTheBackoff() {
-        receiver.answer("/busy", hit -> CompletableFuture.completedFuture(new Reply(429, Map.of("Retry-After", "10800"), "slow down")));
+    void retryAfterOn503IsALowerBoundOfTheBackoff() {
+        receiver.answer("/busy", hit -> CompletableFuture.completedFuture(new Reply(503, Map.of("Retry-After", "10800"), "slow down")));
         long repeater = createRepeater("acme", receiver.url("/busy"), 2);
         enqueue(repeater, 2, "p");
         Await.until("backed off", () -> repeater(repeater).getInteger("consecutive_failed_batches") == 1);
@@ -118,6 +118,30 @@ class RepeaterDispatchTest extends IntegrationTest {
         assertEquals(Duration.ofHours(3), Duration.between(row.getOffsetDateTime("last_attempt_at").toInstant(),
                 row.getOffsetDateTime("next_attempt_at").toInstant()));
         assertEquals(2, records(repeater, FAILED));
+    }
+
+    @Test
+    void a429WithRetryAfterPausesTheRepeaterForItWithoutBackingOffOrCountingTheAttempt() {
+        receiver.answer("/busy", hit -> CompletableFuture.completedFuture(new Reply(429, Map.of("Retry-After", "10800"), "slow down")));
+        long repeater = createRepeater("acme", receiver.url("/busy"), 2);
+        List<Long> ids = enqueue(repeater, 2, "p");
+        Await.until("both attempted", () -> count("SELECT count(*) FROM repeat_record_attempt WHERE record_id = ANY($1)",
+                (Object) ids.toArray(Long[]::new)) == 2);
+        Await.until("paused for the Retry-After", () -> repeater(repeater).getValue("next_attempt_at") != null);
+        Row row = repeater(repeater);
+        assertEquals(0, row.getInteger("consecutive_failed_batches"), "a 429 is no outage: no backoff");
+        assertNull(row.getValue("last_attempt_at"));
+        Instant pausedUntil = row.getOffsetDateTime("next_attempt_at").toInstant();
+        Instant attempted = sql("SELECT max(created_at) AS at FROM repeat_record_attempt WHERE record_id = ANY($1)",
+                (Object) ids.toArray(Long[]::new)).get(0).getOffsetDateTime("at").toInstant();
+        Duration pause = Duration.between(attempted, pausedUntil);
+        assertTrue(pause.compareTo(Duration.ofHours(3)) >= 0 && pause.compareTo(Duration.ofHours(3).plusMinutes(1)) < 0, "paused " + pause);
+        assertEquals(2, records(repeater, FAILED));
+        assertEquals(0, count("SELECT sum(attempt_count) FROM repeat_record WHERE repeater_id = $1", repeater),
+                "a throttled attempt does not count toward the maximum");
+        assertEquals(pausedUntil,
+                sql("SELECT min(next_check) AS at FROM repeat_record WHERE repeater_id = $1", repeater).get(0).getOffsetDateTime("at").toInstant(),
+                "its records wait as long");
     }
 
     @Test

@@ -1,0 +1,21 @@
+package io.repeaterdispatch.lock;
+
+/** Redis' answer to a {@link TurnRequest}. */
+public sealed interface TurnAdmission {
+
+    /** The lock is ours; send at most {@code granted} records (the repeater's concurrency is {@code concurrency}). */
+    record Admitted(int granted, int concurrency) implements TurnAdmission {
+    }
+
+    /** Another batch, of this replica or another, holds the repeater's lock. */
+    record Locked() implements TurnAdmission {
+    }
+
+    /** The domain spent its budget of remote time; its window frees in {@code waitMs}. */
+    record OverBudget(long waitMs) implements TurnAdmission {
+    }
+
+    /** The repeater is at its rate, or an endpoint asked for a pause: ask again in {@code waitMs}. */
+    record MustWait(long waitMs) implements TurnAdmission {
+    }
+}

@@ -1,0 +1,219 @@
+package io.repeaterdispatch.dispatch;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.repeaterdispatch.config.DispatchConfig;
+import io.repeaterdispatch.core.DeliveryResult;
+import io.repeaterdispatch.delivery.HttpSender;
+import io.repeaterdispatch.lock.RedisAvailability;
+import io.repeaterdispatch.lock.RepeaterLock;
+import io.repeaterdispatch.store.ClaimGroups;
+import io.repeaterdispatch.store.ReadyRepeaterQuery;
+import io.repeaterdispatch.store.RecordClaims;
+import io.repeaterdispatch.testsupport.Await;
+import io.repeaterdispatch.testsupport.IntegrationTest;
+import io.repeaterdispatch.testsupport.TestReceiver.Reply;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Respecting endpoints against the real Redis, PostgreSQL and receiver (docs/limits.md): a rate
+ * held across two dispatchers, a domain budget that skips and comes back, concurrency that halves
+ * on 429 and grows back, a fragile endpoint's concurrency found. Time that limits depend on is the
+ * test clock's: tests move it, and wait on events and rows.
+ */
+@QuarkusTest
+class LimitsTest extends IntegrationTest {
+
+    private static final int PENDING = 1, FAILED = 2, SUCCEEDED = 4;
+
+    @Inject
+    DeliveryLimits limits;
+    @Inject
+    ReadyRepeaterQuery readyQuery;
+    @Inject
+    RepeaterLock lock;
+    @Inject
+    RecordClaims claims;
+    @Inject
+    HttpSender sender;
+    @Inject
+    OutcomeRecorder recorder;
+    @Inject
+    DispatchConfig config;
+    @Inject
+    RedisAvailability redis;
+    @Inject
+    Vertx vertx;
+
+    private static CompletableFuture<Reply> now(int status) {
+        return CompletableFuture.completedFuture(Reply.of(status));
+    }
+
+    private void limitsChanged() {
+        limits.refresh().await().atMost(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aRepeaterAtItsRateWaitsAcrossTwoDispatchersAndIsNotCountedAsFailing() {
+        long repeater = createRepeater("rate", receiver.url("/ok"), 7);
+        sql("UPDATE repeater SET rate_per_second = 2, rate_burst = 2 WHERE id = $1", repeater);
+        limitsChanged();
+        AtomicInteger waits = listen(new DispatchListener() {
+            final AtomicInteger n = new AtomicInteger();
+
+            @Override
+            public void rateLimited(long repeaterId, long waitMs) {
+                n.incrementAndGet();
+            }
+        }).n;
+        DeliverySlots otherSlots = new DeliverySlots(config);
+        SlowRepeaters otherSlow = new SlowRepeaters(config);
+        RepeaterBatchRunner otherRunner = new RepeaterBatchRunner(lock, new ClaimGroups(claims, clock), sender, recorder, otherSlots,
+                events, otherSlow, clock, config, new HeldClaims(), limits);
+        RepeaterDispatchLoop other = new RepeaterDispatchLoop(readyQuery, otherRunner, otherSlots, events, redis, otherSlow, clock, config, vertx);
+        other.start();
+        try {
+            enqueue(repeater, 7, "p");
+            Await.until("the burst sent", () -> receiver.hits("/ok").size() == 2);
+            int before = waits.get();
+            other.wake();
+            loop.wake();
+            Await.until("both dispatchers told to wait", () -> waits.get() >= before + 2);
+            assertEquals(2, receiver.hits("/ok").size(), "nothing past the burst while the clock stands");
+            assertEquals(0, records(repeater, FAILED), "waiting for its rate is no failure");
+            assertNull(repeater(repeater).getValue("next_attempt_at"), "nor a backoff");
+
+            clock.advance(Duration.ofSeconds(1)); // two more tokens
+            int after = waits.get();
+            other.wake();
+            loop.wake();
+            Await.until("one more second's worth sent", () -> receiver.hits("/ok").size() == 4);
+            Await.until("told to wait again", () -> waits.get() >= after + 2);
+            assertEquals(4, receiver.hits("/ok").size(), "two dispatchers share one bucket");
+            assertEquals(3, records(repeater, PENDING));
+        } finally {
+            other.stop();
+            Await.until("the second dispatcher's turns ended", () -> other.activeTurns() == 0 && !other.refreshing());
+        }
+    }
+
+    @Test
+    void aDomainOverItsBudgetIsSkippedNotBackedOffAndComesBackWhenItsWindowFrees() {
+        String domain = "budget-" + System.nanoTime(); // Redis' windows outlive the tables' TRUNCATE
+        receiver.answer("/slow", hit -> receiver.later(150, Reply.of(200)));
+        long repeater = createRepeater(domain, receiver.url("/slow"), 2);
+        sql("INSERT INTO domain_limit (domain, remote_ms_per_minute) VALUES ($1, 100)", domain);
+        limitsChanged();
+        AtomicLong overBudgetFor = listen(new DispatchListener() {
+            final AtomicLong waitMs = new AtomicLong(-1);
+
+            @Override
+            public void domainOverBudget(String d, long waitMs) {
+                this.waitMs.set(waitMs);
+            }
+        }).waitMs;
+
+        enqueue(repeater, 6, "p");
+        Await.until("skipped once the first batch spent the minute's 100 ms", () -> overBudgetFor.get() >= 0);
+        assertEquals(2, receiver.hits("/slow").size());
+        assertTrue(overBudgetFor.get() > 0 && overBudgetFor.get() <= 60_000, "until the minute ends: " + overBudgetFor.get());
+        assertNull(repeater(repeater).getValue("next_attempt_at"), "skipped, not backed off");
+        assertEquals(4, records(repeater, PENDING));
+
+        overBudgetFor.set(-1);
+        advance(Duration.ofMinutes(1));
+        Await.until("the next minute's batch sent, then skipped again", () -> overBudgetFor.get() >= 0);
+        assertEquals(4, receiver.hits("/slow").size());
+        assertEquals(4, records(repeater, SUCCEEDED));
+    }
+
+    @Test
+    void a429HalvesTheConcurrencyAndAnswersBringItBackToTheBatchSize() {
+        AtomicInteger requests = new AtomicInteger();
+        receiver.answer("/limited", hit -> now(requests.incrementAndGet() <= 8 ? 429 : 200));
+        long repeater = createRepeater("aimd", receiver.url("/limited"), 8);
+        List<int[]> changes = new CopyOnWriteArrayList<>();
+        listen(new DispatchListener() {
+            @Override
+            public void concurrencyChanged(long repeaterId, String domain, int from, int to, int max) {
+                changes.add(new int[]{from, to});
+            }
+        });
+        enqueue(repeater, 40, "p");
+        Await.until("halved by the 429s", () -> !changes.isEmpty());
+        assertEquals(8, changes.get(0)[0]);
+        assertEquals(4, changes.get(0)[1]);
+        assertEquals(0, repeater(repeater).getInteger("consecutive_failed_batches"), "a 429 is no outage");
+        assertEquals(0, count("SELECT coalesce(sum(attempt_count), 0) FROM repeat_record WHERE repeater_id = $1", repeater),
+                "throttled attempts do not count");
+
+        // The learned rate paces it now: move the clock on until everything is delivered.
+        Await.until("all delivered", () -> {
+            advance(Duration.ofSeconds(5));
+            return records(repeater, SUCCEEDED) == 40;
+        });
+        int[] last = changes.get(changes.size() - 1);
+        assertEquals(8, last[1], "back at its batch size: " + describe(changes));
+        for (int i = 1; i < changes.size(); i++) {
+            assertEquals(changes.get(i)[0] + 1, changes.get(i)[1], "grows one at a time: " + describe(changes));
+        }
+        assertEquals(1, count("SELECT max(attempt_count) FROM repeat_record_history WHERE repeater_id = $1", repeater));
+        assertEquals(48, count("SELECT count(*) FROM repeat_record_attempt a JOIN repeat_record_history h ON h.id = a.record_id"
+                + " WHERE h.repeater_id = $1", repeater), "the throttled attempts are listed");
+    }
+
+    @Test
+    void aFragileEndpointsConcurrencyConvergesToWhatItTakes() {
+        AtomicInteger open = new AtomicInteger();
+        receiver.answer("/fragile", hit -> {
+            if (open.incrementAndGet() > 3) {
+                open.decrementAndGet();
+                return now(500);
+            }
+            return receiver.later(100, Reply.of(200)).whenComplete((reply, error) -> open.decrementAndGet());
+        });
+        long repeater = createRepeater("fragile", receiver.url("/fragile"), 10);
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        List<Integer> levels = new CopyOnWriteArrayList<>();
+        listen(new DispatchListener() {
+            @Override
+            public void batchFinished(long repeaterId, List<DeliveryResult> results, boolean backedOff, long nanos) {
+                batchSizes.add(results.size());
+            }
+
+            @Override
+            public void concurrencyChanged(long repeaterId, String domain, int from, int to, int max) {
+                levels.add(to);
+            }
+        });
+        enqueue(repeater, 30, "p");
+        Await.until("every record tried once", () -> records(repeater, PENDING) == 0);
+        assertEquals(10, batchSizes.get(0), "the first batch at its batch size");
+        assertEquals(3, levels.get(0), "dropped to the three it answered");
+        for (int i = 1; i < batchSizes.size(); i++) {
+            assertTrue(batchSizes.get(i) <= 4, "after the first batch, never past what it takes plus one: " + batchSizes);
+        }
+        for (int level : levels) {
+            assertTrue(level == 3 || level == 4, "stays at what it takes: " + levels);
+        }
+        assertTrue(receiver.hits("/fragile").size() - 30 <= batchSizes.size(), "at most one failure per probing batch");
+    }
+
+    private static String describe(List<int[]> changes) {
+        StringBuilder s = new StringBuilder();
+        changes.forEach(c -> s.append(c[0]).append("->").append(c[1]).append(' '));
+        return s.toString();
+    }
+}
