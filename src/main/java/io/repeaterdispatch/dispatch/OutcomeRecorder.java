@@ -33,9 +33,11 @@ public class OutcomeRecorder {
     private final RepeaterBackoffPolicy backoffPolicy;
     private final DispatchEvents events;
     private final DispatchClock clock;
+    private final DeliveryLimits limits;
 
     public OutcomeRecorder(ResultWriter writer, ResultWriteGroups groups, RecordRetryPolicy retryPolicy, RepeaterBackoffPolicy backoffPolicy,
-                           DispatchEvents events, DispatchClock clock) {
+                           DispatchEvents events, DispatchClock clock, DeliveryLimits limits) {
+        this.limits = limits;
         this.writer = writer;
         this.groups = groups;
         this.retryPolicy = retryPolicy;
@@ -51,12 +53,14 @@ public class OutcomeRecorder {
      */
     public Uni<RepeaterUpdate> record(Claim claim, List<DeliveryResult> results, DispatchListener.Path path) {
         Instant now = clock.now();
+        // Only the per-repeater path's limiter slows down on a 429; elsewhere it is a failure like any other.
+        boolean paced = path == DispatchListener.Path.REPEATER && limits.enabled();
         List<RecordResult> outcomes = new ArrayList<>(results.size());
         for (int i = 0; i < results.size(); i++) {
-            outcomes.add(retryPolicy.next(claim.records().get(i), results.get(i), now));
+            outcomes.add(retryPolicy.next(claim.records().get(i), results.get(i), now, paced));
         }
         RepeaterUpdate update = path == DispatchListener.Path.REPEATER
-                ? backoffPolicy.after(claim.endpoint().repeaterId(), claim.lastAttemptAt(), results, now) : null;
+                ? backoffPolicy.after(claim.endpoint().repeaterId(), claim.lastAttemptAt(), results, now, paced) : null;
         long repeaterId = claim.endpoint().repeaterId();
         String domain = claim.endpoint().domain();
         BatchOutcome batch = new BatchOutcome(claim.token(), outcomes, update);

@@ -14,7 +14,8 @@ import java.time.Instant;
 /**
  * A record's own fate after an attempt: finished states stay; a failure waits min × factor^(n−1)
  * (capped, Retry-After as a lower bound) or, at the maximum number of attempts, is cancelled. A
- * throttled attempt (429) is due again when Retry-After ends (at once without one) and does not count.
+ * throttled attempt (429) whose repeater's limiter paces it is due again when Retry-After ends (at
+ * once without one) and does not count.
  */
 @ApplicationScoped
 public class RecordRetryPolicy {
@@ -37,10 +38,18 @@ public class RecordRetryPolicy {
     }
 
     public RecordResult next(ClaimedRecord record, DeliveryResult attempt, Instant now) {
+        return next(record, attempt, now, false);
+    }
+
+    /**
+     * @param paced the repeater's limiter paces what it sends (per-repeater path, limits on): a
+     *              throttled record can be due again at once. Unpaced, a 429 is a failure like any other.
+     */
+    public RecordResult next(ClaimedRecord record, DeliveryResult attempt, Instant now, boolean paced) {
         if (attempt.outcome() != RecordState.FAILED) {
             return new RecordResult(attempt, attempt.outcome(), null);
         }
-        if (attempt.throttled()) {
+        if (paced && attempt.throttled()) {
             // Due again as soon as the endpoint allows; the repeater's rate paces it (docs/limits.md).
             Duration wait = attempt.retryAfter() == null ? Duration.ZERO
                     : attempt.retryAfter().compareTo(max) > 0 ? max : attempt.retryAfter();

@@ -15,7 +15,8 @@ import java.util.Objects;
  * Decides a repeater's backoff after a batch (the seed's update_repeater). If the endpoint
  * answered at least once with anything but a retryable failure, it is healthy: reset. If every
  * attempt failed, wait clamp(2 × (now − last_attempt_at), min, max) — doubling while the outage
- * lasts. A Retry-After from the endpoint is a lower bound either way. A 429 counts as an answer.
+ * lasts. A Retry-After from the endpoint is a lower bound either way. Where the limiter paces the
+ * repeater, a 429 counts as an answer.
  */
 @ApplicationScoped
 public class RepeaterBackoffPolicy {
@@ -34,11 +35,16 @@ public class RepeaterBackoffPolicy {
     }
 
     public RepeaterUpdate after(long repeaterId, Instant lastAttemptAt, List<DeliveryResult> results, Instant now) {
+        return after(repeaterId, lastAttemptAt, results, now, false);
+    }
+
+    /** @param paced the repeater's limiter slows it down on a 429, so a 429 is an answer, not a failure */
+    public RepeaterUpdate after(long repeaterId, Instant lastAttemptAt, List<DeliveryResult> results, Instant now, boolean paced) {
         Duration retryAfter = results.stream().map(DeliveryResult::retryAfter).filter(Objects::nonNull)
                 .max(Duration::compareTo).map(this::capped).orElse(null);
         // A 429 is an answer too: the endpoint is up and asks us to slow down, which the turn's
         // limiter does (EndpointFeedback); backing off for minutes would waste what it allows.
-        boolean healthy = results.stream().anyMatch(r -> r.outcome().endpointResponded() || r.throttled());
+        boolean healthy = results.stream().anyMatch(r -> r.outcome().endpointResponded() || (paced && r.throttled()));
         if (healthy) {
             return new RepeaterUpdate(repeaterId, false, retryAfter == null ? null : now.plus(retryAfter), null);
         }
