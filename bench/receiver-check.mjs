@@ -63,10 +63,10 @@ export async function checkReceiver() {
     const c1 = stats.keys?.['ratelimited/c1'], f1 = stats.keys?.['fragile/f1'];
     check(c1 && c1.requests === 26 && c1.byStatus['200'] === 11 && c1.byStatus['429'] === 15,
       `_stats keys ratelimited/c1: ${JSON.stringify(c1 && { requests: c1.requests, byStatus: c1.byStatus })}`);
-    check(c1 && c1.perSecond.reduce((a, b) => a + b[1], 0) === 26 && c1.perSecond.every(b => b.length === 5),
+    check(c1 && c1.perSecond.reduce((a, b) => a + b[1], 0) === 26 && c1.perSecond.every(b => b.length === 6),
       `_stats keys ratelimited/c1 perSecond: ${JSON.stringify(c1?.perSecond)}`);
-    check(f1 && f1.requests === 7 && f1.byStatus['500'] === 3 && f1.maxOpen >= 2 && f1.open === 0,
-      `_stats keys fragile/f1: ${JSON.stringify(f1 && { requests: f1.requests, byStatus: f1.byStatus, maxOpen: f1.maxOpen, open: f1.open })}`);
+    check(f1 && f1.requests === 7 && f1.byStatus['500'] === 3 && f1.maxOpen >= 2 && f1.open === 0 && f1.maxBurst >= 2,
+      `_stats keys fragile/f1: ${JSON.stringify(f1 && { requests: f1.requests, byStatus: f1.byStatus, maxOpen: f1.maxOpen, maxBurst: f1.maxBurst, open: f1.open })}`);
     check(stats.keys?.['slow/s1']?.requests === 1, '_stats keys slow/s1 missing');
     const one = JSON.parse((await get('/_stats?key=fragile/f1', 'GET')).text);
     check(Object.keys(one.keys || {}).join() === 'fragile/f1', `_stats?key=fragile/f1 gave keys ${Object.keys(one.keys || {})}`);

@@ -44,10 +44,12 @@
 //                            times, dead-port connections and requests. ?paths=1 adds per-path
 //                            counts; ?prefix=p adds counts restricted to payload ids starting with p.
 //                            ?keys=1 adds per-key counters of the keyed endpoints,
-//                            {"ratelimited/a": {requests, byStatus, open, maxOpen, firstAt, lastAt,
-//                            perSecond: [[epoch second, requests, 2xx, non-2xx, max open], …]}};
-//                            open = requests of the key not answered yet, maxOpen its peak (the
-//                            sender's concurrency as seen here); ?key=ratelimited/a only that key.
+//                            {"ratelimited/a": {requests, byStatus, open, maxOpen, maxBurst, firstAt,
+//                            lastAt, perSecond: [[epoch second, requests, 2xx, non-2xx, max open,
+//                            max burst], …]}}; open = requests of the key not answered yet, maxOpen
+//                            its peak; a burst = arrivals less than 5 ms apart (what the sender
+//                            fires at once: its concurrency even when refusals are answered at
+//                            once and so never pile up as open); ?key=ratelimited/a only that key.
 //   GET  /_receipts?prefix=p  {payloadId: first receipt time} for payload ids starting with p
 //   GET  /_wait?id=X&timeout=ms  {"t": first receipt time of payload id X} as soon as it has
 //                            arrived (at once if it already has), or {"t": null} after timeout
@@ -83,6 +85,7 @@ const HELD = Symbol('held');
 const KEYED = new Set(['ratelimited', 'fragile', 'slow']); // behaviours with a key, their own state and counters
 const RATE_LIMITED_ANSWER = answer(429, 'rate limited'); // deliberately no Retry-After
 const FRAGILE_REFUSED_ANSWER = answer(500, 'overloaded');
+const BURST_GAP_MS = 5; // arrivals of one key less than this apart are one burst (what a sender fires at once)
 const LOG_FLUSH_MS = 200;
 
 export async function startReceiver({
@@ -162,7 +165,7 @@ export async function startReceiver({
       return v === null || v === undefined || v === '' || !Number.isFinite(Number(v)) ? fallback : Math.max(0, Number(v));
     };
     let state = keyState.get(id);
-    if (!state) keyState.set(id, state = { open: 0, held: 0, times: [], head: 0, cap: -1 });
+    if (!state) keyState.set(id, state = { open: 0, held: 0, times: [], head: 0, cap: -1, lastArrival: -Infinity, burst: 0 });
     let chosen, holdMs = 0, held = false;
     if (name === 'ratelimited') {
       const n = Math.floor(num('rps', 10));
@@ -179,22 +182,26 @@ export async function startReceiver({
       holdMs = num('ms', 200);
     }
     state.open++;
+    state.burst = t - state.lastArrival < BURST_GAP_MS ? state.burst + 1 : 1;
+    state.lastArrival = t;
     let c = stats.keys.get(id);
-    if (!c) stats.keys.set(id, c = { requests: 0, byStatus: {}, maxOpen: 0, firstAt: t, lastAt: t, seconds: new Map() });
+    if (!c) stats.keys.set(id, c = { requests: 0, byStatus: {}, maxOpen: 0, maxBurst: 0, firstAt: t, lastAt: t, seconds: new Map() });
     c.requests++;
     c.lastAt = t;
     c.byStatus[chosen[0]] = (c.byStatus[chosen[0]] || 0) + 1;
     if (state.open > c.maxOpen) c.maxOpen = state.open;
+    if (state.burst > c.maxBurst) c.maxBurst = state.burst;
     const sec = Math.floor(t / 1000);
     let b = c.seconds.get(sec);
-    if (!b) c.seconds.set(sec, b = [sec, 0, 0, 0, 0]);
+    if (!b) c.seconds.set(sec, b = [sec, 0, 0, 0, 0, 0]);
     b[1]++;
     b[chosen[0] >= 200 && chosen[0] < 300 ? 2 : 3]++;
     if (state.open > b[4]) b[4] = state.open;
+    if (state.burst > b[5]) b[5] = state.burst;
     return { chosen, holdMs, release() { state.open--; if (held) state.held--; } };
   }
   function keyStats(id, c) {
-    return { requests: c.requests, byStatus: c.byStatus, open: keyState.get(id)?.open ?? 0, maxOpen: c.maxOpen, firstAt: c.firstAt, lastAt: c.lastAt,
+    return { requests: c.requests, byStatus: c.byStatus, open: keyState.get(id)?.open ?? 0, maxOpen: c.maxOpen, maxBurst: c.maxBurst, firstAt: c.firstAt, lastAt: c.lastAt,
       perSecond: [...c.seconds.values()] };
   }
 
