@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The dispatch benchmarks in one command (bench/README.md, "Dispatch benchmark harness").
-#   bench/run.sh                 full run (~50 min on 2 cores, ready-query.sh included), writes bench/RESULTS.md
-#   bench/run.sh --smoke         every scenario tiny (~3 min), writes bench/results/run-*/RESULTS.md
+#   bench/run.sh                 full run (~45 min on 2 cores, ready-query.sh included), writes bench/RESULTS.md
+#   bench/run.sh --smoke         every scenario tiny (~4 min), writes bench/results/run-*/RESULTS.md
 #   bench/run.sh [--smoke] 2 5   only the listed scenarios, results in the run directory (1 ready query, 2 throughput + 6
 #                                footprint, 3 dead endpoints, 4 fairness, 5 pick-up latency, 7 limits, R receiver)
 # Each scenario gets its own scratch database (rd_bench_<pid>_<n>) and its own service process
