@@ -1,28 +1,39 @@
 #!/usr/bin/env node
 // Scenario driver for bench/run.sh (see bench/README.md). One scenario per call, against a service,
 // a receiver and a scratch database that run.sh has started:
-//   node bench/bench.mjs <throughput|dead|fairness|pickup> > result.json
+//   node bench/bench.mjs <throughput|dead|fairness|pickup|limits> > result.json
 // Everything comes from the environment (run.sh sets it): BENCH_DB, BENCH_API, BENCH_RECEIVER,
 // BENCH_DEAD_PORT, BENCH_SERVICE_PID, BENCH_RECEIVER_PID, BENCH_SMOKE=1 for tiny sizes, and any
-// size override listed in SIZES below (e.g. BENCH_S2_RECORDS=20000). Progress goes to stderr, the
-// scenario's figures to stdout as one JSON object. Zero npm dependencies (psql for SQL).
+// size override listed in SIZES below (e.g. BENCH_S2_RECORDS=20000). Scenario 7 (limits) also
+// gets a second service, started with DISPATCH_LIMITS_ENABLED=false: BENCH_DB_OFF, BENCH_API_OFF,
+// BENCH_SERVICE_PID_OFF. Progress goes to stderr, the scenario's figures to stdout as one JSON
+// object. Zero npm dependencies (psql for SQL).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFile } from 'node:child_process';
 import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { checkReceiver } from './receiver-check.mjs';
 
 const E = process.env;
 const SMOKE = E.BENCH_SMOKE === '1';
-const DB = E.BENCH_DB;
-const API = E.BENCH_API;
 const RCV = E.BENCH_RECEIVER;
 const RCV_URL = new URL(RCV);
 const DEAD_PORT = Number(E.BENCH_DEAD_PORT);
-const SERVICE_PID = Number(E.BENCH_SERVICE_PID);
 const RECEIVER_PID = Number(E.BENCH_RECEIVER_PID);
 const TOKEN = E.BENCH_TOKEN || 'bench-token';
 const CLK_TCK = Number(E.BENCH_CLK_TCK || 100);
+
+// The service a call talks to: its scratch database, API and pid. Every helper below (sql, api,
+// metrics, Footprint …) uses the current one: the main service, or inside onService(other, fn)
+// that one, for everything fn does, awaited or in timers it starts (AsyncLocalStorage).
+const MAIN = { name: 'main', db: E.BENCH_DB, api: E.BENCH_API, pid: Number(E.BENCH_SERVICE_PID) };
+const LIMITS_OFF = E.BENCH_API_OFF
+  ? { name: 'limits-off', db: E.BENCH_DB_OFF, api: E.BENCH_API_OFF, pid: Number(E.BENCH_SERVICE_PID_OFF) } : null;
+const serviceContext = new AsyncLocalStorage();
+const service = () => serviceContext.getStore() || MAIN;
+const onService = (s, fn) => serviceContext.run(s, fn);
 
 // name: [full, smoke]; override any with BENCH_<NAME>
 const SIZES = {
@@ -35,6 +46,15 @@ const SIZES = {
   BATCH_SIZE: [7, 7],
   S2_API_ITEMS: [100, 50], S2_API_CONCURRENCY: [8, 4], // the end-to-end phase's enqueue calls: items per call, calls at once
   S2_HISTORY: [0, 0], // > 0: after the two phases, load this many finished records into history and run the per-repeater phase again
+  // scenario 7 (limits): a. 429 endpoint beside a healthy repeater, b. fragile endpoint, c. domain over budget, d. limiter cost
+  S7_A_RPS: [20, 20], S7_A_WINDOW_S: [60, 8], S7_A_CONVERGE_S: [20, 3], S7_A_ALONE_S: [20, 4], S7_A_LIMITED_RECORDS: [100000, 5000],
+  S7_A_HEALTHY_RECORDS: [150000, 20000], S7_A_HEALTHY_WARMUP: [10000, 1000], S7_A_LIMITED_BATCH: [10, 10], S7_A_HEALTHY_BATCH: [7, 7],
+  S7_B_K: [3, 3], S7_B_MS: [20, 20], S7_B_BATCH: [10, 10], S7_B_WINDOW_S: [40, 6], S7_B_CONVERGE_S: [10, 2], S7_B_RECORDS: [30000, 3000],
+  S7_C_SMALL_DOMAINS: [50, 8], S7_C_TRICKLE_MS: [1500, 500], S7_C_TRICKLE_S: [60, 5], S7_C_WAIT_S: [60, 30],
+  S7_C_BIG_REPEATERS: [10, 2], S7_C_BIG_RECORDS: [50000, 1000], S7_C_SLOW_MS: [200, 200],
+  S7_C_BUDGET_MINUTE_MS: [2000, 2000], S7_C_BUDGET_HOUR_MS: [60000, 60000],
+  S7_D_REPEATERS: [200, 20], S7_D_DOMAINS: [50, 5], S7_D_RECORDS: [100000, 3000], S7_D_WARMUP: [30000, 500], S7_D_ROUNDS: [2, 1],
+  S7_D_RATE_PER_S: [100000, 100000],
 };
 const size = name => Number(E['BENCH_' + name] ?? SIZES[name][SMOKE ? 1 : 0]);
 
@@ -59,7 +79,7 @@ let psqlCalls = 0;
 function sql(q) {
   psqlCalls++;
   return new Promise((resolve, reject) => execFile('psql',
-    ['-h', '127.0.0.1', '-U', 'postgres', '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', DB, '-c', `/*bench*/ ${q}`],
+    ['-h', '127.0.0.1', '-U', 'postgres', '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', service().db, '-c', `/*bench*/ ${q}`],
     { maxBuffer: 256 << 20 }, (err, out, errOut) => err ? reject(new Error(`psql: ${errOut || err.message}\n${q}`)) : resolve(out.trim())));
 }
 const sqlNum = async q => Number((await sql(q)).split('\n').pop());
@@ -98,7 +118,7 @@ function request(base, method, path, body, headers = {}) {
     req.end();
   });
 }
-const api = (method, path, body) => request(API, method, path, body, { Authorization: `Bearer ${TOKEN}` });
+const api = (method, path, body) => request(service().api, method, path, body, { Authorization: `Bearer ${TOKEN}` });
 const rcv = async (path, method = 'GET') => (await request(RCV, method, path)).json;
 
 // ---- /proc sampling ------------------------------------------------------------------------------
@@ -112,14 +132,14 @@ function procStat(pid) {
 function rssMb(pid) {
   try { return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024; } catch { return null; }
 }
-function postgresPids() {
+function postgresPids(db) {
   const out = [];
   for (const d of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
       if (fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim() !== 'postgres') continue;
       const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      out.push({ pid: Number(d), scratch: cmd.includes(` ${DB} `) });
+      out.push({ pid: Number(d), scratch: cmd.includes(` ${db} `) });
     } catch { /* gone */ }
   }
   return out;
@@ -181,16 +201,16 @@ function writesPerRecord(a, b, delivered) {
 // cluster preloads it (BENCH_STAT_STATEMENTS=1 bench/run.sh turns it on): calls, rows and
 // planning + execution time per statement text (planning counts only with
 // pg_stat_statements.track_planning, which bin/services --stat-statements turns on). null when it is not loaded.
-let statStatements;
+const statStatements = new Map(); // scratch database -> whether pg_stat_statements answers there
 async function statementTotals() {
-  if (statStatements === undefined) {
+  if (!statStatements.has(service().db)) {
     try {
       await sql(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`);
       await sql(`SELECT 1 FROM pg_stat_statements LIMIT 1`);
-      statStatements = true;
-    } catch { statStatements = false; }
+      statStatements.set(service().db, true);
+    } catch { statStatements.set(service().db, false); }
   }
-  if (!statStatements) return null;
+  if (!statStatements.get(service().db)) return null;
   const text = await sql(`SELECT queryid, calls, rows, total_exec_time, total_plan_time, shared_blks_hit + shared_blks_read,
                                  regexp_replace(left(query, 90), '\\s+', ' ', 'g')
                             FROM pg_stat_statements
@@ -225,25 +245,27 @@ function statementsPerRecord(a, b, delivered) {
 /** Samples service RSS and CPU, receiver CPU and PostgreSQL CPU (scratch-db backends and all). */
 class Footprint {
   async start() {
+    this.pid = service().pid;
+    this.db = service().db;
     this.commits0 = await settledCommits();
     this.writes0 = await tableWrites();
     this.statements0 = await statementTotals();
     this.psql0 = psqlCalls; // our own transactions on the scratch db from here on are not the service's
     this.t0 = now();
-    this.service0 = procStat(SERVICE_PID)?.cpu;
+    this.service0 = procStat(this.pid)?.cpu;
     this.receiver0 = procStat(RECEIVER_PID)?.cpu;
-    this.peakRss = rssMb(SERVICE_PID);
+    this.peakRss = rssMb(this.pid);
     this.rssStart = this.peakRss;
     this.pg = new Map(); // pid → {base, last, scratch}
     this.samplePg(true);
     this.timer = setInterval(() => {
-      const r = rssMb(SERVICE_PID);
+      const r = rssMb(this.pid);
       if (r !== null && r > this.peakRss) this.peakRss = r;
     }, 250);
     this.pgTimer = setInterval(() => this.samplePg(), 500);
   }
   samplePg(first = false) {
-    for (const { pid, scratch } of postgresPids()) {
+    for (const { pid, scratch } of postgresPids(this.db)) {
       const s = procStat(pid);
       if (!s) continue;
       let e = this.pg.get(pid);
@@ -258,7 +280,7 @@ class Footprint {
     clearInterval(this.pgTimer);
     this.samplePg();
     const wall = (now() - this.t0) / 1000;
-    const service = procStat(SERVICE_PID)?.cpu - this.service0;
+    const serviceCpu = procStat(this.pid)?.cpu - this.service0;
     const receiver = procStat(RECEIVER_PID)?.cpu - this.receiver0;
     let pgScratch = 0, pgAll = 0;
     for (const e of this.pg.values()) {
@@ -274,8 +296,8 @@ class Footprint {
     const serviceCommits = c - this.commits0 - (calls - this.psql0);
     return {
       wallS: round(wall, 1), serviceRssStartMb: round(this.rssStart, 0), servicePeakRssMb: round(this.peakRss, 0),
-      serviceCpuS: round(service, 1), receiverCpuS: round(receiver, 1), pgScratchBackendsCpuS: round(pgScratch, 1),
-      pgAllProcessesCpuS: round(pgAll, 1), serviceCpuPerKRecordsS: round(service / delivered * 1000, 3),
+      serviceCpuS: round(serviceCpu, 1), receiverCpuS: round(receiver, 1), pgScratchBackendsCpuS: round(pgScratch, 1),
+      pgAllProcessesCpuS: round(pgAll, 1), serviceCpuPerKRecordsS: round(serviceCpu / delivered * 1000, 3),
       pgTransactions: serviceCommits, pgTransactionsPerRecord: round(serviceCommits / delivered, 2),
       pgWrites: writes, pgStatements: statements,
     };
@@ -284,7 +306,7 @@ class Footprint {
 
 // ---- the service's own metrics (/q/metrics) ------------------------------------------------------
 async function metrics() {
-  const text = (await request(API, 'GET', '/q/metrics')).text || '';
+  const text = (await request(service().api, 'GET', '/q/metrics')).text || '';
   const m = new Map();
   for (const line of text.split('\n')) {
     if (!line.startsWith('repeater_dispatch_') || line.includes('_bucket')) continue;
@@ -462,11 +484,13 @@ async function warmup() {
 }
 
 // ---- scenario 2 (+6): throughput and footprint ---------------------------------------------------
-async function throughput() {
-  const R = size('S2_REPEATERS'), D = size('S2_DOMAINS'), N = size('S2_RECORDS'), W = size('S2_WARMUP');
-  const ids = await createRepeaters('s2', R, D, i => ok(`s2-r${i}`));
-  const domains = [...Array(D).keys()].map(i => `s2-d${i}`);
-  const result = { repeaters: R, domains: D, records: N, batchSize: size('BATCH_SIZE'), warmupRecords: W, phases: {} };
+/**
+ * Scenario 2's measurement over the given repeaters, also used by scenario 7d: returns
+ * phase(name, perRepeater, n, measure, viaApi), which delivers n records over them and reports
+ * deliveries/s (and, with measure, the footprint and, unless readyProbe is false, the ready
+ * query's plan half-way). Payload ids `${tag}-${name}-<g>`.
+ */
+function throughputPhases(ids, domains, tag, { readyProbe = true } = {}) {
   // Enqueues n records through the admin API, S2_API_CONCURRENCY calls at once of S2_API_ITEMS
   // records each, every call to the next repeater in turn; resolves to when the last call returned.
   async function enqueueThroughApi(n, prefix) {
@@ -488,24 +512,24 @@ async function throughput() {
   }
   // viaApi: the records are enqueued through the API while the loop dispatches (end to end),
   // instead of bulk-inserted by SQL before the repeaters are unpaused (dispatch only).
-  async function phase(name, perRepeater, n, measure, viaApi = false) {
+  return async function phase(name, perRepeater, n, measure, viaApi = false) {
     await sql(`UPDATE repeater SET is_paused = true WHERE id = ANY('{${ids.join(',')}}'::bigint[])`);
     await clearRecords();
     await setFlags(domains, perRepeater);
     await rcv('/_reset', 'POST');
-    if (!viaApi) await insertRecords(ids, n, `s2-${name}-`);
+    if (!viaApi) await insertRecords(ids, n, `${tag}-${name}-`);
     const fp = measure ? new Footprint() : null;
     if (fp) await fp.start();
     const m0 = await metrics();
     const t0 = await unpause(ids);
-    const enqueued = viaApi ? enqueueThroughApi(n, `s2-${name}-`) : null;
+    const enqueued = viaApi ? enqueueThroughApi(n, `${tag}-${name}-`) : null;
     enqueued?.catch(() => {}); // awaited below; until then a failed call must not end the process
     let probe = null;
-    await waitDistinct(n, size('S2_TIMEOUT_S') * 1000, `s2 ${name}`, s => {
-      if (measure && perRepeater && !viaApi && !probe && s.distinct >= n / 2) probe = readyQueryPlan();
+    await waitDistinct(n, size('S2_TIMEOUT_S') * 1000, `${tag} ${name}`, s => {
+      if (readyProbe && measure && perRepeater && !viaApi && !probe && s.distinct >= n / 2) probe = readyQueryPlan();
     });
-    const done = await waitSucceeded(n, 60000, `s2 ${name}`);
-    const end = await rcv(`/_stats?prefix=s2-${name}-`);
+    const done = await waitSucceeded(n, 60000, `${tag} ${name}`);
+    const end = await rcv(`/_stats?prefix=${tag}-${name}-`);
     const delivered = end.prefix.distinct;
     const lastAt = end.prefix.lastFirstReceiptAt;
     const out = {
@@ -525,12 +549,19 @@ async function throughput() {
     if (fp) out.footprint = await fp.stop(delivered);
     out.serviceMetrics = metricsDelta(m0, await metrics());
     if (probe) out.readyQueryAtHalf = await probe;
-    log(`s2 ${name}: ${JSON.stringify(out)}`);
-    expect(delivered === n, `s2 ${name}: ${delivered} of ${n} payload ids delivered`);
-    expect(out.duplicates === 0, `s2 ${name}: ${out.duplicates} duplicate deliveries`);
-    expect(out.non2xx === 0, `s2 ${name}: ${out.non2xx} requests not answered 200`);
+    log(`${tag} ${name}: ${JSON.stringify(out)}`);
+    expect(delivered === n, `${tag} ${name}: ${delivered} of ${n} payload ids delivered`);
+    expect(out.duplicates === 0, `${tag} ${name}: ${out.duplicates} duplicate deliveries`);
+    expect(out.non2xx === 0, `${tag} ${name}: ${out.non2xx} requests not answered 200`);
     return out;
-  }
+  };
+}
+async function throughput() {
+  const R = size('S2_REPEATERS'), D = size('S2_DOMAINS'), N = size('S2_RECORDS'), W = size('S2_WARMUP');
+  const ids = await createRepeaters('s2', R, D, i => ok(`s2-r${i}`));
+  const domains = [...Array(D).keys()].map(i => `s2-d${i}`);
+  const result = { repeaters: R, domains: D, records: N, batchSize: size('BATCH_SIZE'), warmupRecords: W, phases: {} };
+  const phase = throughputPhases(ids, domains, 's2');
   if (W > 0) { // JIT and connection warm-up for both paths, not measured
     await phase('warmup-repeater', true, W, false);
     await phase('warmup-legacy', false, W, false);
@@ -683,6 +714,46 @@ async function deadEndpoints() {
 }
 
 // ---- scenario 4: fairness: one huge domain, many small ones with a trickle ----------------------
+/**
+ * Every everyMs each repeater gets one record through the API (the calls spread evenly over the
+ * period), payload ids `${prefix}<round>-<i>`, until durS have passed or stop() says so. Resolves
+ * once every call was answered: {enqueued: payload id → when its call returned, errors, seconds}.
+ */
+async function trickle(repeaterIds, prefix, everyMs, durS, stop = () => false) {
+  const S = repeaterIds.length;
+  const enqueued = new Map();
+  const pending = [];
+  let errors = 0, round_ = 0;
+  const start = now();
+  outer: for (; ; round_++) {
+    for (let i = 0; i < S; i++) {
+      await sleep(start + round_ * everyMs + i * (everyMs / S) - now());
+      if (stop() || now() - start >= durS * 1000) break outer;
+      const pid = `${prefix}${round_}-${i}`;
+      pending.push(api('POST', `/api/v1/repeaters/${repeaterIds[i]}/records`, [{ payloadId: pid, payload: { round: round_, i } }])
+        .then(r => { if (r.status === 202) enqueued.set(pid, now()); else errors++; }, () => errors++));
+    }
+  }
+  await Promise.all(pending);
+  return { enqueued, errors, seconds: (now() - start) / 1000 };
+}
+/** Waits at most waitS for every enqueued payload id at the receiver: enqueue return → first receipt (ms), and how many never came. */
+async function receiptLatencies(prefix, enqueued, waitS) {
+  let receipts = {};
+  const deadline = now() + waitS * 1000;
+  for (; ;) {
+    receipts = await rcv(`/_receipts?prefix=${prefix}`);
+    if (Object.keys(receipts).length >= enqueued.size || now() > deadline) break;
+    await sleep(500);
+  }
+  const lat = [];
+  let undelivered = 0;
+  for (const [pid, t] of enqueued) {
+    if (receipts[pid] === undefined) undelivered++;
+    else lat.push(receipts[pid] - t);
+  }
+  return { lat, undelivered };
+}
 async function fairness() {
   const BR = size('S4_BIG_REPEATERS'), BN = size('S4_BIG_RECORDS'), S = size('S4_SMALL_DOMAINS');
   const EVERY = size('S4_TRICKLE_MS'), DUR = size('S4_TRICKLE_S'), WAIT = size('S4_WAIT_S'), STOP = size('S4_STOP_BELOW');
@@ -706,38 +777,12 @@ async function fairness() {
         if (BN - bigDelivered < STOP * BN) stopTrickle = true;
       } catch { /* next time */ }
     }, 1000);
-    const enqueued = new Map();
-    const pending = [];
-    let errors = 0, round_ = 0;
-    const start = now();
-    outer: for (; ; round_++) {
-      for (let i = 0; i < S; i++) {
-        await sleep(start + round_ * EVERY + i * (EVERY / S) - now());
-        if (stopTrickle || now() - start >= DUR * 1000) break outer;
-        const pid = `${tag}-t-${round_}-${i}`;
-        pending.push(api('POST', `/api/v1/repeaters/${small[i]}/records`, [{ payloadId: pid, payload: { round: round_, i } }])
-          .then(r => { if (r.status === 202) enqueued.set(pid, now()); else errors++; }, () => errors++));
-      }
-    }
-    await Promise.all(pending);
-    const trickleS = (now() - start) / 1000;
+    const { enqueued, errors, seconds: trickleS } = await trickle(small, `${tag}-t-`, EVERY, DUR, () => stopTrickle);
     const readyQueryAtTrickleEnd = perRepeater ? await readyQueryPlan() : null;
     const bigLeftAtTrickleEnd = BN - bigDelivered;
     log(`s4 ${name}: trickle ended after ${round(trickleS)} s, ${enqueued.size} enqueued, big backlog left ~${bigLeftAtTrickleEnd}`);
-    let receipts = {};
-    const deadline = now() + WAIT * 1000;
-    for (; ;) {
-      receipts = await rcv(`/_receipts?prefix=${tag}-t-`);
-      if (Object.keys(receipts).length >= enqueued.size || now() > deadline) break;
-      await sleep(500);
-    }
+    const { lat, undelivered } = await receiptLatencies(`${tag}-t-`, enqueued, WAIT);
     clearInterval(poller);
-    const lat = [];
-    let undelivered = 0;
-    for (const [pid, t] of enqueued) {
-      if (receipts[pid] === undefined) undelivered++;
-      else lat.push(receipts[pid] - t);
-    }
     const bigStats = await rcv(`/_stats?prefix=${tag}-b-`);
     const non2xx = bigStats.total - (bigStats.byStatus['200'] || 0);
     const serviceMetrics = metricsDelta(m0, await metrics());
@@ -805,7 +850,300 @@ async function pickup() {
   return result;
 }
 
-const scenarios = { throughput, dead: deadEndpoints, fairness, pickup };
+// ---- scenario 7: limits: respect the endpoints and share the workers ------------------------------
+// Four phases (bench/README.md): a 429 endpoint beside a healthy repeater; a fragile endpoint, on
+// this service and on one with DISPATCH_LIMITS_ENABLED=false; small domains' latency beside a big
+// domain over its remote-time budget; the limiters' cost on scenario 2's happy path. Run against
+// today's service (no limits yet) every phase still runs: the API refuses or ignores what it does
+// not know, and the JSON says so (features), so the figures then show no adaptation.
+const rcvUrl = path => `http://${RCV_URL.host}/${path}`;
+const median = xs => { const s = xs.filter(x => x !== null && x !== undefined).sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : null; };
+/** What the service shows of one repeater's limits: concurrency (null when the field is absent), backoff. */
+async function repeaterView(id) {
+  const r = await api('GET', `/api/v1/repeaters/${id}`);
+  const c = r.json?.concurrency;
+  return { effective: c?.effective ?? null, max: c?.max ?? null, concurrencyField: !!c, rateLimit: r.json?.rateLimit ?? null,
+    nextAttemptAt: r.json?.nextAttemptAt ?? null, consecutiveFailedBatches: r.json?.consecutiveFailedBatches ?? null };
+}
+/** Polls repeaterView every everyMs until untilMs; resolves to [{s: seconds since t0, effective, …}]. */
+async function pollViews(id, t0, untilMs, everyMs) {
+  const out = [];
+  for (; ;) {
+    const at = now();
+    if (at >= untilMs) return out;
+    out.push({ s: round((at - t0) / 1000, 1), ...await repeaterView(id) });
+    await sleep(Math.min(everyMs - (now() - at), untilMs - now()));
+  }
+}
+/** A receiver key's counters over the whole epoch seconds in [fromMs, toMs). */
+function keyWindow(key, fromMs, toMs) {
+  const a = Math.ceil(fromMs / 1000), b = Math.floor(toMs / 1000), seconds = Math.max(1, b - a);
+  const by = new Map((key?.perSecond || []).map(x => [x[0], x]));
+  let requests = 0, ok2xx = 0, rejected = 0;
+  const peaks = [], bursts = [];
+  for (let s = a; s < b; s++) {
+    const x = by.get(s);
+    if (!x) continue; // a second without requests says nothing about concurrency
+    requests += x[1]; ok2xx += x[2]; rejected += x[3];
+    peaks.push(x[4]); bursts.push(x[5]);
+  }
+  return { seconds, requests, ok: ok2xx, rejected, requestsPerS: round(requests / seconds, 1), okPerS: round(ok2xx / seconds, 1),
+    rejectedPct: requests ? round(100 * rejected / requests, 1) : null, secondsWithRequests: peaks.length,
+    peakOpenMedian: median(peaks), peakOpenMax: peaks.length ? Math.max(...peaks) : null,
+    burstMedian: median(bursts), burstMax: bursts.length ? Math.max(...bursts) : null };
+}
+/** A receiver key's counters over its whole life (since the last /_reset). */
+function keyTotals(key) {
+  const requests = key?.requests || 0, ok2xx = key?.byStatus?.['200'] || 0;
+  return { requests, ok: ok2xx, rejected: requests - ok2xx, rejectedPct: requests ? round(100 * (requests - ok2xx) / requests, 1) : null,
+    maxOpen: key?.maxOpen ?? null, maxBurst: key?.maxBurst ?? null };
+}
+/** Per second since t0 (the first one partial): [second, requests, 2xx, non-2xx, peak open, peak burst]. */
+function keyTimeline(key, t0, seconds) {
+  const by = new Map((key?.perSecond || []).map(x => [x[0], x]));
+  const first = Math.floor(t0 / 1000);
+  return [...Array(seconds).keys()].map(i => { const x = by.get(first + i) || [0, 0, 0, 0, 0, 0]; return [i, x[1], x[2], x[3], x[4], x[5]]; });
+}
+const keyStats = async key => (await rcv(`/_stats?key=${encodeURIComponent(key)}`)).keys?.[key] || null;
+/** Distinct payload ids with the prefix delivered between fromMs and toMs (receiver's clock), and their rate. */
+async function deliveryRate(prefix, fromMs, toMs) {
+  await sleep(fromMs - now());
+  const a = await rcv(`/_stats?prefix=${prefix}`);
+  await sleep(toMs - now());
+  const b = await rcv(`/_stats?prefix=${prefix}`);
+  const seconds = (b.now - a.now) / 1000, delivered = b.prefix.distinct - a.prefix.distinct;
+  return { delivered, seconds: round(seconds, 2), perS: round(delivered / seconds, 0), deliveredInAll: b.prefix.distinct };
+}
+const queuedOf = async id => sqlNum(`SELECT count(*) FROM repeat_record WHERE repeater_id = ${id} AND state IN (1, 2) AND next_check <= now()`);
+async function retireAndClear(ids, label) {
+  await retire(ids);
+  await waitUnclaimed(label);
+  await clearRecords();
+}
+
+// 7a: one repeater at a 429 endpoint (a rate it does not know, no Retry-After) beside a healthy one
+async function limitsRateLimited() {
+  const tag = 's7a', RPS = size('S7_A_RPS'), WIN = size('S7_A_WINDOW_S'), CONV = size('S7_A_CONVERGE_S'), ALONE = size('S7_A_ALONE_S');
+  const LN = size('S7_A_LIMITED_RECORDS'), HN = size('S7_A_HEALTHY_RECORDS'), HW = size('S7_A_HEALTHY_WARMUP');
+  const key = `ratelimited/${tag}`;
+  const [limited] = await createRepeaters(`${tag}l`, 1, 1, () => rcvUrl(`${key}?rps=${RPS}`),
+    { batchSize: size('S7_A_LIMITED_BATCH'), domainOf: () => `${tag}-limited` });
+  const [healthy] = await createRepeaters(`${tag}h`, 1, 1, () => ok(`${tag}-healthy`),
+    { batchSize: size('S7_A_HEALTHY_BATCH'), domainOf: () => `${tag}-healthy` });
+  await setFlags([`${tag}-limited`, `${tag}-healthy`], true);
+  await clearRecords();
+  await rcv('/_reset', 'POST');
+  // the healthy repeater alone first, same process, after an unmeasured warm-up round (JIT, pools):
+  // its steady rate from a quarter of ALONE to ALONE after the unpause
+  if (HW > 0) {
+    await insertRecords([healthy], HW, `${tag}-warm-`);
+    await unpause([healthy]);
+    await waitDistinct(HW, size('S2_TIMEOUT_S') * 1000, 's7a warm-up');
+    await sql(`UPDATE repeater SET is_paused = true WHERE id = ${healthy}`);
+    await waitUnclaimed('s7a warm-up');
+    await clearRecords();
+  }
+  await insertRecords([healthy], HN, `${tag}-alone-`);
+  const a0 = await unpause([healthy]);
+  const alone = await deliveryRate(`${tag}-alone-`, a0 + ALONE * 250, a0 + ALONE * 1000);
+  log(`s7a: healthy alone ${alone.perS}/s`);
+  await sql(`UPDATE repeater SET is_paused = true WHERE id = ${healthy}`);
+  await waitUnclaimed('s7a alone');
+  await clearRecords();
+  // then both, each with a backlog it cannot finish in the window (the healthy one as deep as alone)
+  await insertRecords([limited], LN, `${tag}-lim-`);
+  await insertRecords([healthy], HN, `${tag}-h-`);
+  await rcv('/_reset', 'POST');
+  const m0 = await metrics();
+  const t0 = await unpause([limited, healthy]);
+  const viewsP = pollViews(limited, t0, t0 + WIN * 1000, Math.max(1000, WIN * 1000 / 12));
+  const beside = await deliveryRate(`${tag}-h-`, t0 + CONV * 1000, t0 + WIN * 1000);
+  const views = await viewsP;
+  const ks = await keyStats(key);
+  const st = await rcv(`/_stats?paths=1&prefix=${tag}-h-`);
+  const serviceMetrics = metricsDelta(m0, await metrics());
+  const limitedQueuedLeft = await queuedOf(limited);
+  await sql(`UPDATE repeater SET is_paused = true WHERE id IN (${limited}, ${healthy})`);
+  const w = keyWindow(ks, t0 + CONV * 1000, t0 + WIN * 1000);
+  const all = keyTotals(ks);
+  const healthyRequests = st.byPath?.[`/ok/${tag}-healthy`] || 0;
+  const out = {
+    rps: RPS, windowS: WIN, convergeS: CONV, aloneS: ALONE, limitedBatchSize: size('S7_A_LIMITED_BATCH'), healthyBatchSize: size('S7_A_HEALTHY_BATCH'),
+    limitedRecords: LN, limitedQueuedDueLeft: limitedQueuedLeft,
+    limited: { ...w, requestsPerN: round(w.requestsPerS / RPS, 2), okPerN: round(w.okPerS / RPS, 2) },
+    limitedWholeRun: all, limitedTimeline: keyTimeline(ks, t0, WIN),
+    limitedViews: views, concurrencyField: views.some(v => v.concurrencyField),
+    healthyAlonePerS: alone.perS, healthyAloneRanOut: alone.deliveredInAll >= HN,
+    healthyBesidePerS: beside.perS, healthyBesideRanOut: beside.deliveredInAll >= HN,
+    healthyKeptPct: alone.perS ? round(100 * beside.perS / alone.perS, 0) : null,
+    healthyDuplicates: healthyRequests - st.prefix.distinct, serviceMetrics,
+  };
+  log(`s7a: ${JSON.stringify({ ...out, limitedTimeline: undefined, limitedViews: undefined })}`);
+  expect(all.requests > 0, 's7a: no request reached the rate-limited endpoint');
+  expect(beside.delivered > 0, 's7a: the healthy repeater delivered nothing beside the limited one');
+  expect(out.healthyDuplicates === 0, `s7a: ${out.healthyDuplicates} duplicate healthy deliveries`);
+  await retireAndClear([limited, healthy], 's7a');
+  return out;
+}
+
+// 7b: a fragile endpoint (at most K at once), on the service given by the context
+async function limitsFragile(label) {
+  const tag = `s7b-${label}`, K = size('S7_B_K'), MS = size('S7_B_MS'), WIN = size('S7_B_WINDOW_S'), CONV = size('S7_B_CONVERGE_S');
+  const N = size('S7_B_RECORDS'), key = `fragile/${tag}`;
+  const [id] = await createRepeaters(tag, 1, 1, () => rcvUrl(`${key}?k=${K}&ms=${MS}`), { batchSize: size('S7_B_BATCH'), domainOf: () => tag });
+  await setFlags([tag], true);
+  await clearRecords();
+  await rcv('/_reset', 'POST');
+  await insertRecords([id], N, `${tag}-`);
+  const m0 = await metrics();
+  const t0 = await unpause([id]);
+  const views = await pollViews(id, t0, t0 + WIN * 1000, 1000);
+  const ks = await keyStats(key);
+  const serviceMetrics = metricsDelta(m0, await metrics());
+  const queuedLeft = await queuedOf(id);
+  const w = keyWindow(ks, t0 + CONV * 1000, t0 + WIN * 1000);
+  const after = views.filter(v => v.s >= CONV);
+  const out = {
+    service: service().name, k: K, holdMs: MS, batchSize: size('S7_B_BATCH'), windowS: WIN, convergeS: CONV, records: N, queuedDueLeft: queuedLeft,
+    deliveriesPerS: w.okPerS, requestsPerS: w.requestsPerS, failedPct: w.rejectedPct,
+    receiverPeakOpenMedian: w.peakOpenMedian, receiverPeakOpenMax: w.peakOpenMax, receiverBurstMedian: w.burstMedian, receiverBurstMax: w.burstMax,
+    effectiveAfterConvergence: after.length ? after[0].effective : null, effectiveAtEnd: views.length ? views[views.length - 1].effective : null,
+    effectiveMedian: median(after.map(v => v.effective)), concurrencyField: views.some(v => v.concurrencyField),
+    window: w, timeline: keyTimeline(ks, t0, WIN), effectiveTimeline: views.map(v => [v.s, v.effective]), serviceMetrics,
+  };
+  log(`s7b ${label}: ${JSON.stringify({ ...out, window: undefined, timeline: undefined, effectiveTimeline: undefined })}`);
+  expect(w.ok > 0, `s7b ${label}: nothing delivered to the fragile endpoint after ${CONV} s`);
+  await retireAndClear([id], `s7b ${label}`);
+  return out;
+}
+
+// 7c: small domains with a trickle, without and then beside a big domain over its remote-time budget
+async function limitsBudget() {
+  const tag = 's7c', S = size('S7_C_SMALL_DOMAINS'), EVERY = size('S7_C_TRICKLE_MS'), DUR = size('S7_C_TRICKLE_S'), WAIT = size('S7_C_WAIT_S');
+  const BR = size('S7_C_BIG_REPEATERS'), BN = size('S7_C_BIG_RECORDS'), SLOW = size('S7_C_SLOW_MS');
+  const budget = { remoteTimePerMinuteMs: size('S7_C_BUDGET_MINUTE_MS'), remoteTimePerHourMs: size('S7_C_BUDGET_HOUR_MS') };
+  const result = { smallDomains: S, trickleEveryMs: EVERY, trickleS: DUR, bigRepeaters: BR, bigRecords: BN, slowMs: SLOW, budget };
+  const small = await createRepeaters(`${tag}s`, S, S, i => ok(`${tag}-small${i}`), { domainOf: i => `${tag}-s${i}` });
+  const smallDomains = small.map((_, i) => `${tag}-s${i}`);
+  await setFlags([...smallDomains, `${tag}-big`], true);
+  await clearRecords();
+  await sql(`UPDATE repeater SET is_paused = false WHERE id = ANY('{${small.join(',')}}'::bigint[])`);
+  async function run(name) {
+    const prefix = `${tag}-${name}-`;
+    const { enqueued, errors, seconds } = await trickle(small, prefix, EVERY, DUR);
+    const { lat, undelivered } = await receiptLatencies(prefix, enqueued, WAIT);
+    const smallLatency = latencySummary(lat, undelivered);
+    log(`s7c ${name}: ${enqueued.size} enqueued in ${round(seconds)} s; small p50 ${smallLatency.p50Ms} ms, p99 ${smallLatency.p99Ms} ms`);
+    expect(errors === 0, `s7c ${name}: ${errors} trickle enqueues not answered 202`);
+    expect(undelivered === 0, `s7c ${name}: ${undelivered} of ${enqueued.size} small-domain records not delivered within ${WAIT} s of the trickle's end`);
+    return { trickleS: round(seconds), enqueued: enqueued.size, enqueueErrors: errors, smallLatency };
+  }
+  await rcv('/_reset', 'POST');
+  result.alone = await run('alone');
+  // the big domain: a deep backlog on a slow path, and a tight budget of remote time
+  const key = `slow/${tag}-big`;
+  const big = await createRepeaters(`${tag}b`, BR, 1, () => rcvUrl(`${key}?ms=${SLOW}`), { domainOf: () => `${tag}-big` });
+  const put = await api('PUT', `/api/v1/domains/${tag}-big/limits`, budget);
+  result.budgetAnswer = { status: put.status, body: put.json ?? put.text.slice(0, 300) };
+  result.budgetApplied = put.status >= 200 && put.status < 300;
+  log(`s7c: PUT /api/v1/domains/${tag}-big/limits answered ${put.status}`);
+  await insertRecords(big, BN, `${tag}-big-`);
+  await rcv('/_reset', 'POST');
+  const t0 = await unpause(big);
+  await sleep(Math.min(5000, DUR * 100)); // let the big domain use its budget up first
+  const b0 = await keyStats(key);
+  const s0 = now();
+  result.beside = await run('beside');
+  const b1 = await keyStats(key);
+  const seconds = (now() - s0) / 1000;
+  const bigOk = (b1?.byStatus?.['200'] || 0) - (b0?.byStatus?.['200'] || 0);
+  result.bigDeliveriesPerS = round(bigOk / seconds, 1);
+  result.bigRemoteMsPerMinute = round(bigOk * SLOW / (seconds / 60), 0); // the receiver's hold; the service's own clock adds its overhead
+  result.bigDeliveredSinceUnpause = b1?.byStatus?.['200'] || 0;
+  result.bigTimeline = keyTimeline(b1, t0, Math.ceil((now() - t0) / 1000));
+  result.p99Ratio = result.alone.smallLatency.p99Ms && result.beside.smallLatency.p99Ms !== null
+    ? round(result.beside.smallLatency.p99Ms / result.alone.smallLatency.p99Ms, 2) : null;
+  result.p50Ratio = result.alone.smallLatency.p50Ms && result.beside.smallLatency.p50Ms !== null
+    ? round(result.beside.smallLatency.p50Ms / result.alone.smallLatency.p50Ms, 2) : null;
+  log(`s7c: big ${result.bigDeliveriesPerS}/s (${result.bigRemoteMsPerMinute} ms of remote time a minute), small p99 ratio ${result.p99Ratio}`);
+  await retireAndClear([...small, ...big], 's7c');
+  return result;
+}
+
+// 7d: the limiters' cost on the happy path: scenario 2's measurement, every repeater with a rate
+// limit that never binds, beside a service with DISPATCH_LIMITS_ENABLED=false and no limits
+async function limitsCost() {
+  const R = size('S7_D_REPEATERS'), D = size('S7_D_DOMAINS'), N = size('S7_D_RECORDS'), W = size('S7_D_WARMUP'), ROUNDS = size('S7_D_ROUNDS');
+  const rateLimit = { perSecond: size('S7_D_RATE_PER_S') };
+  const result = { repeaters: R, domains: D, records: N, batchSize: size('BATCH_SIZE'), warmupRecords: W, rounds: ROUNDS, rateLimit, runs: [] };
+  const sides = [];
+  for (const [label, svc] of [['rateLimited', MAIN], ['limitsOff', LIMITS_OFF]]) {
+    if (!svc) continue;
+    await onService(svc, async () => {
+      const tag = `s7d${label === 'rateLimited' ? 'r' : 'o'}`;
+      const ids = await createRepeaters(tag, R, D, i => ok(`${tag}-r${i}`));
+      const domains = [...Array(D).keys()].map(i => `${tag}-d${i}`);
+      if (label === 'rateLimited') { // through the API: PATCH each repeater; stop at the first refusal (the field is not there yet)
+        let applied = 0, refusal = null;
+        for (const id of ids) {
+          const r = await api('PATCH', `/api/v1/repeaters/${id}`, { rateLimit });
+          if (r.status !== 200) { refusal = `${r.status} ${r.text.slice(0, 300)}`; break; }
+          applied++;
+        }
+        const shown = (await repeaterView(ids[0])).rateLimit;
+        Object.assign(result, { rateLimitApplied: applied, rateLimitRefusal: refusal, rateLimitShown: shown });
+        log(`s7d: rateLimit ${JSON.stringify(rateLimit)} set on ${applied} of ${R} repeaters${refusal ? `; refused: ${refusal}` : ''}`);
+      }
+      const phase = throughputPhases(ids, domains, tag, { readyProbe: false }); // no JVM started mid-measurement
+      if (W > 0) await phase('warmup', true, W, false);
+      sides.push({ label, svc, phase, ids });
+    });
+  }
+  for (let r = 0; r < ROUNDS; r++) { // alternating order: A B, then B A, …
+    for (const side of r % 2 === 0 ? sides : [...sides].reverse()) {
+      const out = await onService(side.svc, () => side.phase(`r${r}`, true, N, !SMOKE)); // footprint (CPU per record) on full runs
+      result.runs.push({ round: r, side: side.label, deliveriesPerS: out.deliveriesPerS, seconds: out.seconds,
+        serviceCpuPerKRecordsS: out.footprint?.serviceCpuPerKRecordsS ?? null, serviceCpuS: out.footprint?.serviceCpuS ?? null,
+        servicePeakRssMb: out.footprint?.servicePeakRssMb ?? null, pgTransactionsPerRecord: out.footprint?.pgTransactionsPerRecord ?? null,
+        meanBatchSize: out.serviceMetrics?.meanBatchSize ?? null });
+    }
+  }
+  const mean = (label, k) => { const xs = result.runs.filter(x => x.side === label && x[k] !== null).map(x => x[k]); return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null; };
+  for (const label of ['rateLimited', 'limitsOff']) {
+    result[label] = { deliveriesPerS: round(mean(label, 'deliveriesPerS'), 0), serviceCpuPerKRecordsS: round(mean(label, 'serviceCpuPerKRecordsS'), 3) };
+  }
+  const a = result.rateLimited.deliveriesPerS, b = result.limitsOff.deliveriesPerS;
+  result.ratio = a && b ? round(a / b, 3) : null;
+  const ca = result.rateLimited.serviceCpuPerKRecordsS, cb = result.limitsOff.serviceCpuPerKRecordsS;
+  result.cpuRatio = ca && cb ? round(ca / cb, 3) : null;
+  for (const side of sides) await onService(side.svc, () => retireAndClear(side.ids, `s7d ${side.label}`));
+  log(`s7d: ${JSON.stringify({ rateLimited: result.rateLimited, limitsOff: result.limitsOff, ratio: result.ratio })}`);
+  return result;
+}
+
+async function limits() {
+  const failures = await checkReceiver();
+  expect(failures.length === 0, `receiver self-check (bench/receiver-check.mjs): ${failures.join('; ')}`);
+  if (failures.length) throw new Error('the receiver failed its self-check');
+  log('s7: receiver self-check ok');
+  expect(LIMITS_OFF !== null, 's7: no second service (BENCH_API_OFF): phases b and d ran without their DISPATCH_LIMITS_ENABLED=false side');
+  if (LIMITS_OFF) await onService(LIMITS_OFF, warmup);
+  const result = { phases: {} };
+  result.phases.rateLimited = await limitsRateLimited();
+  result.phases.fragile = { limitsOn: await limitsFragile('on') };
+  if (LIMITS_OFF) result.phases.fragile.limitsOff = await onService(LIMITS_OFF, () => limitsFragile('off'));
+  result.phases.budget = await limitsBudget();
+  result.phases.cost = await limitsCost();
+  // which of the features the figures depend on this service showed
+  result.features = {
+    concurrencyField: result.phases.rateLimited.concurrencyField || result.phases.fragile.limitsOn.concurrencyField,
+    repeaterRateLimit: result.phases.cost.rateLimitRefusal === null && result.phases.cost.rateLimitShown !== null,
+    domainLimitsRoute: result.phases.budget.budgetApplied,
+  };
+  return result;
+}
+
+const scenarios = { throughput, dead: deadEndpoints, fairness, pickup, limits };
 const which = process.argv[2];
 if (!scenarios[which]) {
   console.error(`usage: bench.mjs <${Object.keys(scenarios).join('|')}>`);

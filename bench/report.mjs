@@ -24,9 +24,9 @@ const metricRows = (p, r, l) => {
 };
 const loadLine = x => x && x.loadAverage1m ? `Machine load average (1 min) at the scenario's start / end: ${x.loadAverage1m.start} / ${x.loadAverage1m.end}; scenario wall time ${fmt(x.scenarioWallS)} s.` : '';
 const planCell = x => !x ? 'n/a' : x.error ? `error: ${x.error}` : `${fmt(x.ms)} ms, ${fmt(x.sharedHit)} buffers${x.seqScanOnRecords ? ', **Seq Scan on repeat_record**' : ''}`;
-const s1 = read('s1.txt'), s2 = json('s2.json'), s3 = json('s3.json'), s4 = json('s4.json'), s5 = json('s5.json'), s5b = read('s5b.txt');
+const s1 = read('s1.txt'), s2 = json('s2.json'), s3 = json('s3.json'), s4 = json('s4.json'), s5 = json('s5.json'), s5b = read('s5b.txt'), s7 = json('s7.json');
 const alone = json('receiver-alone.json');
-const smoke = [s2, s3, s4, s5].some(s => s && s.smoke);
+const smoke = [s2, s3, s4, s5, s7].some(s => s && s.smoke);
 const judge = cond => smoke ? 'n/a (smoke sizes)' : cond === null ? 'n/a' : cond ? '**met**' : '**missed**';
 const pct = (a, b) => a && b ? Math.round(a / b * 100) : null;
 
@@ -49,7 +49,7 @@ p(`- Date: ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC; wall 
   '');
 
 // bench.mjs's checks (everything delivered, once, with a 2xx) fail the run; say which, before any figure
-const failed = [['2', s2], ['3', s3], ['4', s4], ['5', s5]].filter(([, x]) => x && (x.error || x.problems));
+const failed = [['2', s2], ['3', s3], ['4', s4], ['5', s5], ['7', s7]].filter(([, x]) => x && (x.error || x.problems));
 if (failed.length) {
   p('**Failed checks** (the run exited non-zero):', '');
   for (const [n, x] of failed) for (const what of [...(x.problems || []), ...(x.error ? [x.error] : [])]) p(`- scenario ${n}: ${what}`);
@@ -93,6 +93,28 @@ if (s2 && !s2.error) {
   p(`| 6 | CPU s: service / PostgreSQL (scratch-db backends; all postgres processes) / receiver | ${r.serviceCpuS} / ${r.pgScratchBackendsCpuS} (${r.pgAllProcessesCpuS}) / ${r.receiverCpuS} | ${l.serviceCpuS} / ${l.pgScratchBackendsCpuS} (${l.pgAllProcessesCpuS}) / ${l.receiverCpuS} | | |`);
   p(`| 6 | PostgreSQL transactions per delivered record | ${r.pgTransactionsPerRecord} | ${l.pgTransactionsPerRecord} | | |`);
 }
+// scenario 7: no legacy column; a target judged against a feature this build does not have says so
+const s7ok = s7 && !s7.error && s7.phases;
+const absent = what => s7ok && s7.features && !s7.features[what] ? ' (feature not in this build)' : '';
+if (s7ok) {
+  const a = s7.phases.rateLimited, b = s7.phases.fragile, c = s7.phases.budget, d = s7.phases.cost;
+  if (a) {
+    p(`| 7a | 429 endpoint (N = ${a.rps}/s per sliding second, 429 without Retry-After), batch ${a.limitedBatchSize}: requests/s sent after the first ${a.convergeS} s | ${fmt(a.limited.requestsPerS)}/s = ${fmt(a.limited.requestsPerN)} × N (answered 200: ${fmt(a.limited.okPerS)}/s = ${fmt(a.limited.okPerN)} × N) | | ≤ 1.1 × N | ${judge(a.limited.requestsPerS <= 1.1 * a.rps)}${absent('concurrencyField')} |`);
+    p(`| 7a | … its attempts answered 429 in that window | ${a.limited.rejectedPct === null ? 'no attempts' : `${fmt(a.limited.rejectedPct)} % (${fmt(a.limited.rejected)} of ${fmt(a.limited.requests)})`} | | < 5 % | ${judge(a.limited.rejectedPct === null ? null : a.limited.rejectedPct < 5)}${absent('concurrencyField')} |`);
+    p(`| 7a | Healthy repeater beside it (batch ${a.healthyBatchSize}, \`/ok\`, another domain) | ${fmt(a.healthyBesidePerS)}/s = ${fmt(a.healthyKeptPct)} % of itself alone (${fmt(a.healthyAlonePerS)}/s) | | ≥ 90 % | ${judge(a.healthyKeptPct === null ? null : a.healthyKeptPct >= 90)} |`);
+  }
+  if (b && b.limitsOn) {
+    const f = x => !x ? 'not run' : `burst ${fmt(x.receiverBurstMedian)} (peak open ${fmt(x.receiverPeakOpenMedian)}), \`concurrency.effective\` ${fmt(x.effectiveMedian)}; ${fmt(x.deliveriesPerS)} deliveries/s, ${fmt(x.failedPct)} % 500s`;
+    p(`| 7b | Fragile endpoint (k = ${b.limitsOn.k} at once, ${b.limitsOn.holdMs} ms), batch ${b.limitsOn.batchSize}, after ${b.limitsOn.convergeS} s: concurrency it sees (median per second), deliveries/s, 500s | limits on: ${f(b.limitsOn)}; limits off: ${f(b.limitsOff)} | | converges to k | ${judge(b.limitsOn.receiverBurstMedian === null ? null : b.limitsOn.receiverBurstMedian <= b.limitsOn.k)}${absent('concurrencyField')} |`);
+  }
+  if (c) {
+    const q = x => `p50 ${fmt(x.smallLatency.p50Ms)} ms, p99 ${x.smallLatency.p99Ms === null ? 'n/a' : fmt(x.smallLatency.p99Ms) + ' ms'}`;
+    p(`| 7c | ${c.smallDomains} small domains' enqueue → receipt, alone, then beside a domain over its budget (${fmt(c.budget.remoteTimePerMinuteMs)} ms a minute; ${c.bigRepeaters} repeaters on a ${c.slowMs} ms path) | ${q(c.alone)} → ${q(c.beside)}: p99 × ${fmt(c.p99Ratio)}; big domain ${fmt(c.bigDeliveriesPerS)} deliveries/s | | p99 within 10 % | ${judge(c.p99Ratio === null ? null : c.p99Ratio <= 1.1)}${absent('domainLimitsRoute')} |`);
+  }
+  if (d) {
+    p(`| 7d | Limiter cost: scenario 2's measurement (${fmt(d.records)} records, ${d.repeaters} repeaters, batch ${d.batchSize}, \`/ok\`), ${d.rounds} round(s), alternating | \`rateLimit\` ${JSON.stringify(d.rateLimit)} on every repeater: ${fmt(d.rateLimited?.deliveriesPerS)}/s; \`DISPATCH_LIMITS_ENABLED=false\`: ${fmt(d.limitsOff?.deliveriesPerS)}/s; ratio ${fmt(d.ratio)} | | ≤ 5 % apart | ${judge(d.ratio === null ? null : d.ratio >= 0.95)}${absent('repeaterRateLimit')} |`);
+  }
+} else if (s7) p(`| 7 | Limits | failed: ${s7.error} | | | |`);
 p('');
 
 // ---- details -----------------------------------------------------------------------------------------
@@ -188,6 +210,65 @@ if (s5 && !s5.error) {
   p('| | Per-repeater | Legacy |', '|---|---|---|');
   for (const k of ['p50Ms', 'p90Ms', 'p99Ms', 'maxMs', 'minMs', 'undelivered']) p(`| ${k.replace('Ms', ' (ms)')} | ${fmt(r[k])} | ${fmt(l[k])} |`);
   p('');
+}
+if (s7ok) {
+  const a = s7.phases.rateLimited, b = s7.phases.fragile, c = s7.phases.budget, d = s7.phases.cost;
+  const ft = s7.features || {};
+  const yn = x => x ? 'yes' : '**no**';
+  p('## 7. Limits: respect the endpoints, share the workers', '', loadLine(s7), '',
+    `Two services side by side, each its own scratch database: one started with \`DISPATCH_LIMITS_ENABLED=true\` (phases a, b, c, d) and one with \`DISPATCH_LIMITS_ENABLED=false\` (the other side of b and d), both otherwise as in the rest of this run (production defaults: repeater backoff and record retry from 5 min). Features this build showed: repeater \`concurrency\` in the API ${yn(ft.concurrencyField)}; repeater \`rateLimit\` accepted ${yn(ft.repeaterRateLimit)}; \`PUT /api/v1/domains/{domain}/limits\` ${yn(ft.domainLimitsRoute)}. Where one is missing, its phase still ran and shows today's behaviour.`, '');
+  if (a) {
+    const tl = a.limitedTimeline || [];
+    p('### 7a. A 429 endpoint beside a healthy repeater', '',
+      `One repeater (batch ${a.limitedBatchSize}, own domain) at \`/ratelimited/s7a?rps=${a.rps}\` with ${fmt(a.limitedRecords)} due records; the receiver answers 200 to at most ${a.rps} requests in any sliding second and 429 without \`Retry-After\` to the rest. Beside it one healthy repeater (batch ${a.healthyBatchSize}, \`/ok\`, own domain) with a backlog it cannot finish in the ${a.windowS} s window. The healthy repeater's rate alone was measured first in the same process (after a warm-up round), from ${a.aloneS / 4} s to ${a.aloneS} s after its unpause. Figures after the first ${a.convergeS} s (convergence) to the end of the window; whole seconds of the receiver's clock.`, '',
+      '| | |', '|---|---|',
+      `| limited endpoint: requests/s sent, after ${a.convergeS} s | ${fmt(a.limited.requestsPerS)} (${fmt(a.limited.requestsPerN)} × N) |`,
+      `| … answered 200 /s (share of the allowance used) | ${fmt(a.limited.okPerS)} (${fmt(a.limited.okPerN)} × N) |`,
+      `| … answered 429 | ${a.limited.rejectedPct === null ? 'no attempts' : `${fmt(a.limited.rejectedPct)} % (${fmt(a.limited.rejected)} of ${fmt(a.limited.requests)})`} |`,
+      `| … largest burst (requests less than 5 ms apart), median / max per second | ${fmt(a.limited.burstMedian)} / ${fmt(a.limited.burstMax)} |`,
+      `| whole window: requests / 200 / 429 | ${fmt(a.limitedWholeRun.requests)} / ${fmt(a.limitedWholeRun.ok)} / ${fmt(a.limitedWholeRun.rejected)} |`,
+      `| limited repeater's due records left at the end | ${fmt(a.limitedQueuedDueLeft)} of ${fmt(a.limitedRecords)} |`,
+      `| healthy alone / beside (deliveries/s) | ${fmt(a.healthyAlonePerS)} / ${fmt(a.healthyBesidePerS)} (${fmt(a.healthyKeptPct)} %)${a.healthyAloneRanOut || a.healthyBesideRanOut ? ' — **backlog ran out, rate is a lower bound**' : ''} |`,
+      `| service: batches / mean batch size / repeater backoffs | ${fmt(a.serviceMetrics?.batches)} / ${fmt(a.serviceMetrics?.meanBatchSize)} / ${fmt(a.serviceMetrics?.backoffs)} |`, '',
+      `Limited endpoint per second since the start, requests (429s): ${tl.map(x => `${x[1]}${x[3] ? `(${x[3]})` : ''}`).join(' ')}.`,
+      `Its API view: ${(a.limitedViews || []).map(v => `${v.s} s: effective ${v.effective ?? 'n/a'}${v.nextAttemptAt ? `, next attempt ${v.nextAttemptAt.slice(11, 19)}` : ''}`).join('; ') || 'n/a'}.`, '');
+  }
+  if (b && b.limitsOn) {
+    const on = b.limitsOn, off = b.limitsOff || {};
+    p('### 7b. A fragile endpoint', '',
+      `One repeater (batch ${on.batchSize}) at \`/fragile/<key>?k=${on.k}&ms=${on.holdMs}\` with ${fmt(on.records)} due records: the receiver holds up to ${on.k} requests ${on.holdMs} ms each and answers 200, and answers 500 at once to any request arriving while ${on.k} are held. ${on.windowS} s on each service; figures from ${on.convergeS} s on. "Burst" = requests arriving less than 5 ms apart (what the service fires at once; refused requests are answered at once, so they never pile up as open); \`concurrency.effective\` polled from \`GET /api/v1/repeaters/{id}\` every second.`, '',
+      '| | limits on | limits off (`DISPATCH_LIMITS_ENABLED=false`) |', '|---|---|---|');
+    const rows = [['deliveries/s (200s)', x => fmt(x.deliveriesPerS)], ['requests/s', x => fmt(x.requestsPerS)], ['500s (%)', x => fmt(x.failedPct)],
+      ['receiver: burst per second, median / max', x => `${fmt(x.receiverBurstMedian)} / ${fmt(x.receiverBurstMax)}`],
+      ['receiver: peak open per second, median / max', x => `${fmt(x.receiverPeakOpenMedian)} / ${fmt(x.receiverPeakOpenMax)}`],
+      ['API `concurrency.effective`: first after convergence / median / at the end', x => `${fmt(x.effectiveAfterConvergence)} / ${fmt(x.effectiveMedian)} / ${fmt(x.effectiveAtEnd)}`],
+      ['service: mean batch size / repeater backoffs', x => `${fmt(x.serviceMetrics?.meanBatchSize)} / ${fmt(x.serviceMetrics?.backoffs)}`],
+      ['due records left of the backlog', x => fmt(x.queuedDueLeft)]];
+    for (const [label, g] of rows) p(`| ${label} | ${g(on)} | ${off.service ? g(off) : 'not run'} |`);
+    const line = x => (x.timeline || []).map(t => t[5]).join(' ');
+    p('', `Burst per second since the start, limits on: ${line(on)}${off.service ? `; limits off: ${line(off)}` : ''}.`);
+    if ((on.effectiveTimeline || []).some(e => e[1] !== null)) p(`\`concurrency.effective\` over time (s: value), limits on: ${on.effectiveTimeline.map(e => `${e[0]}: ${e[1]}`).join(', ')}.`);
+    p('');
+  }
+  if (c) {
+    p('### 7c. A domain over its budget of remote time', '',
+      `${c.smallDomains} small domains with one repeater each (\`/ok\`), each getting one record every ${fmt(c.trickleEveryMs)} ms through \`POST /api/v1/repeaters/{id}/records\` for ${c.trickleS} s; latency = the receiver's first receipt − the enqueue call's return. Run once alone, then again beside one big domain: ${c.bigRepeaters} repeaters at \`/slow/s7c-big?ms=${c.slowMs}\` with ${fmt(c.bigRecords)} due records, after \`PUT /api/v1/domains/s7c-big/limits\` \`${JSON.stringify(c.budget)}\` (answered ${c.budgetAnswer?.status}).`, '',
+      '| | alone | beside the big domain |', '|---|---|---|');
+    const l = x => x.smallLatency;
+    p(`| small domains: p50 / p90 / p99 / max (ms) | ${fmt(l(c.alone).p50Ms)} / ${fmt(l(c.alone).p90Ms)} / ${fmt(l(c.alone).p99Ms)} / ${fmt(l(c.alone).maxMs)} | ${fmt(l(c.beside).p50Ms)} / ${fmt(l(c.beside).p90Ms)} / ${fmt(l(c.beside).p99Ms)} / ${fmt(l(c.beside).maxMs)} |`,
+      `| records enqueued / not delivered | ${fmt(c.alone.enqueued)} / ${l(c.alone).undelivered} | ${fmt(c.beside.enqueued)} / ${l(c.beside).undelivered} |`,
+      `| p50 / p99 ratio (beside ÷ alone) | | ${fmt(c.p50Ratio)} / ${fmt(c.p99Ratio)} |`,
+      `| big domain: deliveries/s during the trickle | | ${fmt(c.bigDeliveriesPerS)} |`,
+      `| big domain: remote time used per minute (200s × ${c.slowMs} ms, receiver's hold) | | ${fmt(c.bigRemoteMsPerMinute)} ms (budget ${fmt(c.budget.remoteTimePerMinuteMs)}) |`, '',
+      `Big domain's requests per second since its unpause: ${(c.bigTimeline || []).map(x => x[1]).join(' ')}.`, '');
+  }
+  if (d) {
+    p('### 7d. The limiters on the happy path', '',
+      `Scenario 2's dispatch-only measurement (records bulk-inserted while paused, then one unpause; rate = records / (last first receipt − start)), ${fmt(d.records)} records over ${d.repeaters} repeaters in ${d.domains} domains, batch ${d.batchSize}, \`/ok\`, after a ${fmt(d.warmupRecords)}-record warm-up on each service. On the limits-on service every repeater was given \`rateLimit\` \`${JSON.stringify(d.rateLimit)}\` through \`PATCH /api/v1/repeaters/{id}\` (set on ${fmt(d.rateLimitApplied)} of ${d.repeaters}${d.rateLimitRefusal ? `; refused: \`${d.rateLimitRefusal.slice(0, 160).replace(/\|/g, '\\|')}\`` : ''}); the other service runs with \`DISPATCH_LIMITS_ENABLED=false\` and no limits. Rounds alternate the order.`, '',
+      '| round | side | deliveries/s | seconds | service CPU s per 1,000 records | mean batch size |', '|---|---|---:|---:|---:|---:|');
+    for (const r of d.runs || []) p(`| ${r.round} | ${r.side === 'rateLimited' ? 'rate limit configured' : 'limits off'} | ${fmt(r.deliveriesPerS)} | ${fmt(r.seconds)} | ${fmt(r.serviceCpuPerKRecordsS)} | ${fmt(r.meanBatchSize)} |`);
+    p('', `Mean: ${fmt(d.rateLimited?.deliveriesPerS)}/s with the rate limit configured, ${fmt(d.limitsOff?.deliveriesPerS)}/s with limits off: ratio ${fmt(d.ratio)}; service CPU per record ratio ${fmt(d.cpuRatio)}.`, '');
+  }
 }
 if (s5b) p('### 5b. Across replicas (`bench/pickup-latency.sh`)', '', '```', s5b.trim().split('\n').filter(l => /p50|p99/.test(l)).join('\n') || s5b.trim().slice(-800), '```', '');
 process.stdout.write(out.join('\n') + '\n');

@@ -14,7 +14,17 @@
 //               client gives up)
 //   /held…      held open until POST /_release (then 200), so a check decides when they answer
 //   any other   --status (default 200)
-// --delay and --jitter hold every answer but /hang's for delay + random(0..jitter) ms.
+// Keyed endpoints: the second segment is a key, and each key has its own state and counters
+// (GET /_stats?keys=1, below), so one receiver plays many independent remote APIs:
+//   /ratelimited/<key>?rps=N   at most N (default 10) requests answered 200 in any sliding 1 s
+//               window per key (a request is accepted when fewer than N accepted requests of
+//               that key arrived in the last 1000 ms); above it 429 *without* Retry-After, at
+//               once. Rejected requests do not use up the window.
+//   /fragile/<key>?k=K&ms=M    holds each request M ms (default 20) and answers 200, at most K
+//               (default 3) at once per key; a request arriving while K are held gets 500 at once
+//   /slow/<key>?ms=M           200 after M ms (default 200)
+// --delay and --jitter hold every answer but /hang's for delay + random(0..jitter) ms (for the
+// keyed endpoints on top of their own hold; a fragile request counts as held until it is answered).
 // "Refused": point a repeater at a port nobody listens on. Such attempts cannot be counted, so
 // for counting use --dead-port: a raw TCP server that accepts a connection, reads the first chunk
 // of the request (to attribute it to a path), then resets the socket. To the service that is a
@@ -33,18 +43,27 @@
 //                            duplicates (requests − distinct), open requests, first/last receipt
 //                            times, dead-port connections and requests. ?paths=1 adds per-path
 //                            counts; ?prefix=p adds counts restricted to payload ids starting with p.
+//                            ?keys=1 adds per-key counters of the keyed endpoints,
+//                            {"ratelimited/a": {requests, byStatus, open, maxOpen, maxBurst, firstAt,
+//                            lastAt, perSecond: [[epoch second, requests, 2xx, non-2xx, max open,
+//                            max burst], …]}}; open = requests of the key not answered yet, maxOpen
+//                            its peak; a burst = arrivals less than 5 ms apart (what the sender
+//                            fires at once: its concurrency even when refusals are answered at
+//                            once and so never pile up as open); ?key=ratelimited/a only that key.
 //   GET  /_receipts?prefix=p  {payloadId: first receipt time} for payload ids starting with p
 //   GET  /_wait?id=X&timeout=ms  {"t": first receipt time of payload id X} as soon as it has
 //                            arrived (at once if it already has), or {"t": null} after timeout
 //   GET  /_dead?paths=1      dead-port connections, requests per path with their timestamps
-//   POST /_behaviour         body {"<first segment>": "ok|empty|fail|invalid|throttle|hang|<status>"}:
+//   POST /_behaviour         body {"<first segment>": "ok|empty|fail|invalid|throttle|hang|ratelimited|
+//                            fragile|slow|<status>"}:
 //                            overrides a segment's answer from now on ({"/hang": "ok"}: hanging
 //                            endpoints recover; requests already waiting keep their time)
 //   POST /_flush?wait=ms     waits until no request is open (at most wait ms, default 10000), then
 //                            writes every buffered log line and answers {"lines", "open": 0}; 504
 //                            with the open count if requests were still open
 //   POST /_release           answers every held request (/held…) with 200: {"released": n}
-//   POST /_reset             forgets every count and receipt (behaviour overrides stay)
+//   POST /_reset             forgets every count and receipt (behaviour overrides stay, and so do
+//                            the keyed endpoints' state: rate windows and requests held)
 //
 // As a module (in-process users: bench/pickup-probe.mjs, faults/fuzz.mjs):
 //   const receiver = await startReceiver({ port, onRequest({ method, path, headers, body }) {…} });
@@ -63,6 +82,10 @@ const answer = (status, body, extra = {}) => [status, body,
 const ANSWERS = { ok: answer(200, 'ok'), empty: answer(204, ''), fail: answer(500, 'fail'), invalid: answer(422, 'nope') };
 const HANG_ANSWER = answer(200, 'ok');
 const HELD = Symbol('held');
+const KEYED = new Set(['ratelimited', 'fragile', 'slow']); // behaviours with a key, their own state and counters
+const RATE_LIMITED_ANSWER = answer(429, 'rate limited'); // deliberately no Retry-After
+const FRAGILE_REFUSED_ANSWER = answer(500, 'overloaded');
+const BURST_GAP_MS = 5; // arrivals of one key less than this apart are one burst (what a sender fires at once)
 const LOG_FLUSH_MS = 200;
 
 export async function startReceiver({
@@ -83,7 +106,8 @@ export async function startReceiver({
 
   let stats, dead;
   const reset = () => {
-    stats = { total: 0, byStatus: {}, byKind: {}, byPath: new Map(), first: new Map(), dupes: 0, firstAt: null, lastAt: null, lastOkAt: null };
+    stats = { total: 0, byStatus: {}, byKind: {}, byPath: new Map(), first: new Map(), dupes: 0, firstAt: null, lastAt: null, lastOkAt: null,
+      keys: new Map() };
     dead = { connections: 0, requests: 0, byPath: new Map(), firstAt: null, lastAt: null };
   };
   reset();
@@ -93,6 +117,9 @@ export async function startReceiver({
   const overrides = new Map(); // '/segment' -> behaviour
   let held = []; // send functions of /held requests waiting for POST /_release
   const wantBody = print || onRequest !== null;
+  // keyed endpoints' state, kept across /_reset: 'ratelimited/a' -> {open, held, times (ring of
+  // accepted arrival times), head (oldest in the ring once full), cap (the ring's N)}
+  const keyState = new Map();
 
   function waitFor(payloadId, timeoutMs) {
     if (stats.first.has(payloadId)) return Promise.resolve(stats.first.get(payloadId));
@@ -124,6 +151,60 @@ export async function startReceiver({
     return defaultAnswer;
   }
 
+  /**
+   * A keyed endpoint's answer to a request arriving at t: counts it under '<first segment>/<key>'
+   * and returns {chosen, holdMs, key}. The caller releases the key's open count (and a fragile
+   * request's hold) when the answer has gone.
+   */
+  function keyedAnswer(name, kind, path, slash, url, q, t) {
+    const end = slash < 0 ? -1 : path.indexOf('/', slash + 1);
+    const id = kind.slice(1) + '/' + (slash < 0 ? '' : end < 0 ? path.slice(slash + 1) : path.slice(slash + 1, end));
+    const params = q < 0 ? null : new URLSearchParams(url.slice(q + 1));
+    const num = (k, fallback) => {
+      const v = params?.get(k);
+      return v === null || v === undefined || v === '' || !Number.isFinite(Number(v)) ? fallback : Math.max(0, Number(v));
+    };
+    let state = keyState.get(id);
+    if (!state) keyState.set(id, state = { open: 0, held: 0, times: [], head: 0, cap: -1, lastArrival: -Infinity, burst: 0 });
+    let chosen, holdMs = 0, held = false;
+    if (name === 'ratelimited') {
+      const n = Math.floor(num('rps', 10));
+      if (state.cap !== n) { state.times = []; state.head = 0; state.cap = n; }
+      let accept = false;
+      if (n > 0 && state.times.length < n) { state.times.push(t); accept = true; }
+      else if (n > 0 && state.times[state.head] <= t - 1000) { state.times[state.head] = t; state.head = (state.head + 1) % n; accept = true; }
+      chosen = accept ? ANSWERS.ok : RATE_LIMITED_ANSWER;
+    } else if (name === 'fragile') {
+      if (state.held < num('k', 3)) { state.held++; held = true; chosen = ANSWERS.ok; holdMs = num('ms', 20); }
+      else chosen = FRAGILE_REFUSED_ANSWER;
+    } else { // slow
+      chosen = ANSWERS.ok;
+      holdMs = num('ms', 200);
+    }
+    state.open++;
+    state.burst = t - state.lastArrival < BURST_GAP_MS ? state.burst + 1 : 1;
+    state.lastArrival = t;
+    let c = stats.keys.get(id);
+    if (!c) stats.keys.set(id, c = { requests: 0, byStatus: {}, maxOpen: 0, maxBurst: 0, firstAt: t, lastAt: t, seconds: new Map() });
+    c.requests++;
+    c.lastAt = t;
+    c.byStatus[chosen[0]] = (c.byStatus[chosen[0]] || 0) + 1;
+    if (state.open > c.maxOpen) c.maxOpen = state.open;
+    if (state.burst > c.maxBurst) c.maxBurst = state.burst;
+    const sec = Math.floor(t / 1000);
+    let b = c.seconds.get(sec);
+    if (!b) c.seconds.set(sec, b = [sec, 0, 0, 0, 0, 0]);
+    b[1]++;
+    b[chosen[0] >= 200 && chosen[0] < 300 ? 2 : 3]++;
+    if (state.open > b[4]) b[4] = state.open;
+    if (state.burst > b[5]) b[5] = state.burst;
+    return { chosen, holdMs, release() { state.open--; if (held) state.held--; } };
+  }
+  function keyStats(id, c) {
+    return { requests: c.requests, byStatus: c.byStatus, open: keyState.get(id)?.open ?? 0, maxOpen: c.maxOpen, maxBurst: c.maxBurst, firstAt: c.firstAt, lastAt: c.lastAt,
+      perSecond: [...c.seconds.values()] };
+  }
+
   function handle(req, res) {
     const t = now();
     const url = req.url;
@@ -146,7 +227,10 @@ export async function startReceiver({
         if (list) { waiters.delete(payloadId); for (const done of list) done(t); }
       }
     }
-    const chosen = answerOf(overrides.get(kind) || kind, url, q);
+    const behaviour = overrides.get(kind) || kind;
+    const name = behaviour.startsWith('/') ? behaviour.slice(1) : behaviour;
+    const keyed = KEYED.has(name) ? keyedAnswer(name, kind, path, slash, url, q, t) : null;
+    const chosen = keyed ? keyed.chosen : answerOf(behaviour, url, q);
     const answerStatus = chosen && chosen !== HELD ? chosen[0] : 0;
     if (answerStatus >= 200 && answerStatus < 300) stats.lastOkAt = t;
     stats.byStatus[answerStatus] = (stats.byStatus[answerStatus] || 0) + 1;
@@ -155,6 +239,7 @@ export async function startReceiver({
     let timer = null;
     res.once('close', () => { // after the answer went out, or when the client gave up
       if (timer) clearTimeout(timer);
+      if (keyed) keyed.release();
       if (logFd !== null) {
         logBuffer.push(`{"t0":${t.toFixed(3)},"t1":${now().toFixed(3)},"path":${JSON.stringify(path)},"status":${res.writableFinished ? res.statusCode : 0},`
           + `"payloadId":${JSON.stringify(payloadId ?? null)},"recordId":${JSON.stringify(req.headers['x-repeat-record-id'] ?? null)},`
@@ -170,7 +255,7 @@ export async function startReceiver({
     const respond = () => {
       if (chosen === HELD) held.push(() => send(HANG_ANSWER));
       else if (chosen) {
-        const wait = delayMs + (jitterMs ? Math.random() * jitterMs : 0);
+        const wait = (keyed ? keyed.holdMs : 0) + delayMs + (jitterMs ? Math.random() * jitterMs : 0);
         if (wait > 0) timer = setTimeout(send, wait, chosen);
         else send(chosen);
       } else if (hangMs !== null) timer = setTimeout(send, hangMs, HANG_ANSWER);
@@ -207,6 +292,9 @@ export async function startReceiver({
             now: now(),
           };
           if (u.searchParams.get('paths')) out.byPath = Object.fromEntries(stats.byPath);
+          const key = u.searchParams.get('key');
+          if (key !== null) out.keys = stats.keys.has(key) ? { [key]: keyStats(key, stats.keys.get(key)) } : {};
+          else if (u.searchParams.get('keys')) out.keys = Object.fromEntries([...stats.keys].map(([id, c]) => [id, keyStats(id, c)]));
           const prefix = u.searchParams.get('prefix');
           if (prefix !== null) {
             let distinct = 0, last = null, firstT = null;
