@@ -9,6 +9,7 @@
 -- ARGV[7] '' or, when the endpoint throttled the turn (429, or 503), the send rate the turn saw
 --         (requests/s), used to start a learned rate when none is learned yet
 -- ARGV[8] pause until (epoch ms, '' = none): Retry-After, or how long the learned rate needs
+-- ARGV[9] requests the endpoint answered (anything but a 429 or a failure), counted per clock second
 --
 -- Answers 1 when the lock was ours and is now gone, else 0.
 local now = tonumber(ARGV[2])
@@ -26,14 +27,37 @@ elseif ARGV[6] ~= '' then
     redis.call('HSET', KEYS[2], 'conc', ARGV[6])
     touched = true
 end
-if ARGV[7] ~= '' then
-    -- Halve the rate in force now (the learned one, grown since, or the observed one) and empty the bucket.
-    local h = redis.call('HMGET', KEYS[2], 'lr', 'lrts')
-    local current = tonumber(ARGV[7])
-    if h[1] and now - tonumber(h[2]) < 120000 then
-        current = tonumber(h[1]) * math.pow(1.1, math.max(0, now - tonumber(h[2])) / 1000)
+-- Answers per clock second (this one and the one before): what the endpoint took lately, the
+-- best estimate of its rate limit when it says 429.
+local answered = tonumber(ARGV[9])
+local h = redis.call('HMGET', KEYS[2], 'okw', 'okc', 'okp', 'lr', 'lrts')
+local second = math.floor(now / 1000)
+local okw, okc, okp = tonumber(h[1] or '-1'), tonumber(h[2] or '0'), tonumber(h[3] or '0')
+if answered > 0 or okw >= 0 then
+    if okw ~= second then
+        okp = (okw == second - 1) and okc or 0
+        okc = 0
+        okw = second
     end
-    redis.call('HSET', KEYS[2], 'lr', tostring(math.max(0.2, current / 2)), 'lrts', now, 'tok', 0, 'ts', now)
+    okc = okc + answered
+    redis.call('HSET', KEYS[2], 'okw', okw, 'okc', okc, 'okp', okp)
+    touched = true
+end
+if ARGV[7] ~= '' then
+    -- Throttled: the rate in force now (the learned one, grown since, or the one the turn saw) ...
+    local current = tonumber(ARGV[7])
+    if h[4] and now - tonumber(h[5]) < 120000 then
+        current = tonumber(h[4]) * math.pow(1.1, math.max(0, now - tonumber(h[5])) / 1000)
+    end
+    -- ... drops to just under what the endpoint took in the last second, or to half when it took
+    -- nothing; never up. One drop a second: later 429s answer requests sent before it.
+    local recent = h[5] and now - tonumber(h[5]) < 1000
+    if not recent then
+        local took = math.max(okc, okp)
+        local learned = took > 0 and math.min(current, took * 0.9) or current / 2
+        redis.call('HSET', KEYS[2], 'lr', tostring(math.max(0.2, learned)), 'lrts', now)
+    end
+    redis.call('HSET', KEYS[2], 'tok', 0, 'ts', now)
     touched = true
 end
 if ARGV[8] ~= '' then
