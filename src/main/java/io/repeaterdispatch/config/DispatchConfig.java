@@ -74,6 +74,8 @@ public interface DispatchConfig {
 
     Slow slow();
 
+    DomainBudget domainBudget();
+
     /** Repeater backoff after a batch in which every attempt failed: clamp(2 × since last failure, min, max). */
     interface RepeaterBackoff {
         @WithDefault("5m")
@@ -141,6 +143,20 @@ public interface DispatchConfig {
 
         @WithDefault("64")
         int maxInFlight();
+    }
+
+    /**
+     * The remote time (the sum of its requests' durations) a domain may spend per minute and per
+     * hour, unless its domain_limit row says otherwise (admin API: /domains/{domain}/limits).
+     * Requests run in parallel, so remote time can exceed wall time: the defaults are far above
+     * what a healthy small tenant uses, and bind only a domain whose endpoints are slow at volume.
+     */
+    interface DomainBudget {
+        @WithDefault("30m")
+        Duration perMinute();
+
+        @WithDefault("10h")
+        Duration perHour();
     }
 
     interface Metrics {
