@@ -85,7 +85,7 @@ public abstract class IntegrationTest {
     @BeforeEach
     void cleanSlate() {
         quiesce();
-        sql("TRUNCATE repeat_record_attempt, repeat_record, repeat_record_history, repeater, domain_flag, admin_audit");
+        sql("TRUNCATE repeat_record_attempt, repeat_record, repeat_record_history, repeater, domain_flag, domain_limit, admin_audit");
         clock.reset();
         resumeDispatch();
         receiver = TestReceiver.start();

@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -65,6 +66,7 @@ public class RepeaterService {
         setAuth(r, request.auth());
         r.timeoutMs = request.timeoutMs() == null ? RepeaterDefaults.TIMEOUT_MS : request.timeoutMs();
         r.batchSize = request.batchSize() == null ? RepeaterDefaults.BATCH_SIZE : request.batchSize();
+        setDeliveryLimits(r, request.rateLimit(), request.statusPolicy());
         r.createdAt = clock.now();
         r.updatedAt = r.createdAt;
         return validator.checkDestination(r.url).chain(() -> Panache.withTransaction(() -> repeaters.persist(r)
@@ -106,6 +108,7 @@ public class RepeaterService {
                     }
                     r.timeoutMs = next.timeoutMs();
                     r.batchSize = next.batchSize();
+                    setDeliveryLimits(r, next.rateLimit(), next.statusPolicy());
                     if (newEndpoint) {
                         clearBackoff(r);
                     }
@@ -169,6 +172,26 @@ public class RepeaterService {
         r.nextAttemptAt = null;
         r.lastAttemptAt = null;
         r.consecutiveFailedBatches = 0;
+    }
+
+    /**
+     * Stored as the view shows them: the burst resolved, the codes distinct and sorted. A null
+     * policy (absent on create, null on update) is no code of its own.
+     */
+    private static void setDeliveryLimits(RepeaterEntity r, CreateRepeaterRequest.RateLimit rate, CreateRepeaterRequest.StatusPolicy policy) {
+        r.ratePerSecond = rate == null ? null : rate.perSecond();
+        r.rateBurst = rate == null ? null : rate.burst() != null ? rate.burst() : RepeaterDefaults.burstFor(rate.perSecond());
+        r.retryStatusCodes = column(policy == null ? null : policy.retry());
+        r.invalidStatusCodes = column(policy == null ? null : policy.invalidPayload());
+    }
+
+    private static short[] column(List<Integer> codes) {
+        int[] distinct = codes == null ? new int[0] : codes.stream().mapToInt(Integer::intValue).sorted().distinct().toArray();
+        short[] column = new short[distinct.length];
+        for (int i = 0; i < distinct.length; i++) {
+            column[i] = (short) distinct[i];
+        }
+        return column;
     }
 
     /** Secrets are stored encrypted (see SecretCipher); nothing reads them back but the sender. */
