@@ -13,7 +13,7 @@
 -- Safe with older replicas still running. PostgreSQL 11+ stores a constant column default in the
 -- catalog, so adding these columns does not rewrite repeater: NULL defaults and '{}' are
 -- metadata-only. The new CHECK and NOT NULL constraints are verified by one read of repeater (no
--- rewrite) under the ALTER's brief ACCESS EXCLUSIVE lock: 50 ms for 200,000 rows here. Older
+-- rewrite) under the ALTER's brief ACCESS EXCLUSIVE lock: 50 ms for 200,000 narrow rows here. Older
 -- replicas name the columns they read and write, so the new ones are invisible to them (they
 -- deliver with the default classification and no rate limit until replaced).
 
