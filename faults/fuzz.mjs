@@ -11,7 +11,7 @@
 // is application/problem+json with a matching "status"; no response (nor the service log) carries
 // a secret we set (endpoint passwords, tokens, header values, admin tokens) or a stack trace; every
 // record enqueued on the guard tenants is in the database with its payload unaltered, delivered
-// with that payload, and nothing else appeared there; the guard tenants' repeaters and flags are
+// with that payload, and nothing else appeared there; the guard tenants' repeaters, flags and limits are
 // unchanged.
 import http from 'node:http';
 import net from 'node:net';
