@@ -172,7 +172,7 @@ class DeliveryLimitsApiTest extends IntegrationTest {
 
         JsonPath audit = api().get("/api/v1/audit?action=repeater.update").then().statusCode(200).extract().jsonPath();
         assertEquals(4, audit.getList("items").size(), "one entry per update");
-        assertEquals(List.of("rateLimit", "statusPolicy"), audit.getList("items[0].detail.fields"));
+        assertEquals(java.util.Set.of("rateLimit", "statusPolicy"), java.util.Set.copyOf(audit.getList("items[0].detail.fields")));
         assertEquals(8, audit.getInt("items[0].detail.before.rateLimit.burst"));
         assertNull(audit.get("items[0].detail.after.rateLimit"));
         assertEquals(List.of(404), audit.getList("items[1].detail.before.statusPolicy.retry"));
