@@ -11,7 +11,7 @@
 // is application/problem+json with a matching "status"; no response (nor the service log) carries
 // a secret we set (endpoint passwords, tokens, header values, admin tokens) or a stack trace; every
 // record enqueued on the guard tenants is in the database with its payload unaltered, delivered
-// with that payload, and nothing else appeared there; the guard tenants' repeaters and flags are
+// with that payload, and nothing else appeared there; the guard tenants' repeaters, flags and limits are
 // unchanged.
 import http from 'node:http';
 import net from 'node:net';
@@ -254,8 +254,11 @@ async function enqueueGuard(count) {
   res.recordIds.forEach((id, i) => expected.set(String(id), { repeaterId: r.id, payloadId: items[i].payloadId, hash: sha(JSON.stringify(items[i].payload)) }));
 }
 const guardRowsSql = `SELECT id, domain, name, url, http_method, headers, auth_type, coalesce(auth_username, ''), auth_secret, timeout_ms,
-  batch_size, is_paused, is_deleted FROM repeater WHERE domain IN ('guard-a', 'guard-b') ORDER BY id`;
+  batch_size, coalesce(rate_per_second, 0), coalesce(rate_burst, 0), retry_status_codes, invalid_status_codes, is_paused, is_deleted
+  FROM repeater WHERE domain IN ('guard-a', 'guard-b') ORDER BY id`;
 const guardFlagsSql = `SELECT domain, process_repeaters FROM domain_flag WHERE domain IN ('guard-a', 'guard-b') ORDER BY domain`;
+const guardLimitsSql = `SELECT domain, coalesce(remote_ms_per_minute, 0), coalesce(remote_ms_per_hour, 0), updated_at FROM domain_limit
+  WHERE domain IN ('guard-a', 'guard-b') ORDER BY domain`;
 
 // ---- routes from the OpenAPI document ----------------------------------------------------------------
 const doc = JSON.parse((await send({ method: 'GET', path: '/q/openapi?format=json' })).body);
@@ -269,15 +272,18 @@ for (const [path, ops] of Object.entries(doc.paths)) {
 }
 say(`seed ${SEED} (replay: FUZZ_SEED=${SEED}); ${routes.length} operations in the OpenAPI document; ${REQUESTS} fuzz requests, concurrency ${CONCURRENCY}`);
 
-// setup: guard repeaters with secrets (bearer, basic, secret header values), then the fuzz tenant's
+// setup: guard repeaters with secrets (bearer, basic, secret header values) and delivery limits that
+// never bind (the receiver answers 200), a guard domain's own limits, then the fuzz tenant's
 for (const domain of GUARD_DOMAINS) {
   for (const auth of [{ type: 'bearer', token: secret('tok') }, { type: 'basic', username: 'guard', password: secret('pw') }]) {
     const r = await mustOk(await api('POST', '/api/v1/repeaters', {
       domain, name: `guard ${auth.type}`, url: `${RECEIVER}/guard/${domain}`, headers: { 'X-Api-Key': secret('hdr') }, auth, batchSize: 20,
+      ...(auth.type === 'basic' ? { rateLimit: { perSecond: 10000 }, statusPolicy: { retry: [404], invalidPayload: [501] } } : {}),
     }), 'create guard repeater');
     guardRepeaters.push(r);
   }
 }
+await mustOk(await api('PUT', '/api/v1/domains/guard-a/limits', { remoteTimePerMinuteMs: 3600000, remoteTimePerHourMs: null }), 'guard limits');
 const fuzzRepeaters = [];
 for (let i = 0; i < 4; i++) {
   const r = await mustOk(await api('POST', '/api/v1/repeaters', {
@@ -290,6 +296,7 @@ const fuzzRecords = (await mustOk(await api('POST', `/api/v1/repeaters/${fuzzRep
 for (let i = 0; i < 10; i++) await enqueueGuard(1 + int(10));
 const guardRowsBefore = psql(guardRowsSql);
 const guardFlagsBefore = psql(guardFlagsSql);
+const guardLimitsBefore = psql(guardLimitsSql);
 say(`setup: ${guardRepeaters.length} guard repeaters, ${expected.size} guard records enqueued before fuzzing`);
 
 // ---- request generation ----------------------------------------------------------------------------
@@ -357,18 +364,26 @@ function validBody(route, path) {
   if (p === '/api/v1/repeaters' && route.method === 'POST') {
     return { domain: chance(0.7) ? 'fuzz-zone' : `fuzz-${hex(3)}`, name: `n ${hex(4)}`, url: `${RECEIVER}/fuzz/new`, method: pick(['POST', 'PUT', 'patch']),
       headers: { 'X-Fuzz': secret('fh') }, auth: pick([{ type: 'bearer', token: secret('ft') }, { type: 'basic', username: 'u', password: secret('fp') }, null]),
-      timeoutMs: 1 + int(300000), batchSize: 1 + int(144), ...(chance(0.25) ? { url: pick(URLS) } : {}) };
+      timeoutMs: 1 + int(300000), batchSize: 1 + int(144), ...(chance(0.25) ? { url: pick(URLS) } : {}), ...(chance(0.3) ? limitsOfRepeater() : {}) };
   }
   if (route.method === 'PATCH' && chance(0.2)) return { url: pick(URLS) };
   if (route.method === 'PATCH') return pick([{ name: `renamed ${hex(3)}` }, { timeoutMs: 5000 }, { batchSize: 3 }, { headers: { 'X-New': secret('fh') } },
-    { auth: { type: 'bearer', token: secret('ft') } }, { url: `${RECEIVER}/fuzz/moved` }]);
+    { auth: { type: 'bearer', token: secret('ft') } }, { url: `${RECEIVER}/fuzz/moved` }, limitsOfRepeater(), { rateLimit: null, statusPolicy: null }]);
   if (p.endsWith('/records') && route.method === 'POST') return Array.from({ length: 1 + int(3) }, (_, i) => ({ payloadId: `fz-${hex(4)}`, payload: { i, t: evilString() } }));
   if (/records\/(requeue|resend|cancel)$/.test(p) && p.startsWith('/api/v1/repeaters')) {
     return { state: [pick(STATES)], payloadId: chance(0.5) ? `f-${int(20)}` : undefined, registeredAfter: chance(0.4) ? pick(TIMES) : undefined,
       registeredBefore: chance(0.4) ? pick(TIMES) : undefined };
   }
   if (p.includes('/flags/')) return { enabled: chance(0.5) };
+  if (p.endsWith('/limits') && route.method === 'PUT') {
+    return { remoteTimePerMinuteMs: chance(0.3) ? null : 1 + int(3600000), remoteTimePerHourMs: chance(0.5) ? null : pick([1, 3600000, 1e12]) };
+  }
   return chance(0.5) ? {} : undefined;
+}
+/** A repeater's rate limit and status policy, valid ones (mutateJson makes them otherwise). */
+function limitsOfRepeater() {
+  return { rateLimit: { perSecond: pick([0.5, 1, 5, 100000]), ...(chance(0.5) ? { burst: 1 + int(100) } : {}) },
+    statusPolicy: { retry: [pick([404, 409, 423])], invalidPayload: [pick([500, 502, 301])] } };
 }
 /** Mutates a JSON document: replaces, drops, adds fields, or changes its kind. Returns JSON text. */
 function mutateJson(value) {
@@ -648,6 +663,7 @@ const strangers = [...rows.keys()].filter((id) => !expected.has(id));
 for (const id of strangers.slice(0, 20)) fail('unexpected record in a guard tenant', { recordId: id }, null, JSON.stringify(rows.get(id)));
 if (psql(guardRowsSql) !== guardRowsBefore) fail('guard repeaters changed', {}, null, psql(guardRowsSql).slice(0, 400));
 if (psql(guardFlagsSql) !== guardFlagsBefore) fail('guard flags changed', {}, null, psql(guardFlagsSql));
+if (psql(guardLimitsSql) !== guardLimitsBefore) fail('guard domain limits changed', {}, null, psql(guardLimitsSql));
 if (SERVICE_LOG && fs.existsSync(SERVICE_LOG)) {
   const logText = fs.readFileSync(SERVICE_LOG, 'utf8');
   for (const sec of secrets) if (logText.includes(sec)) fail('secret in service log', {}, null, sec.slice(0, 12));

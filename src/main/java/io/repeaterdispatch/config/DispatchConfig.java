@@ -96,18 +96,6 @@ public interface DispatchConfig {
         Duration refresh();
     }
 
-    /**
-     * The remote time (sum of request durations) a domain may spend per window before the loop skips
-     * it until the window frees; overridable per domain (PUT /api/v1/domains/{domain}/limits).
-     */
-    interface DomainBudget {
-        @WithDefault("30m")
-        Duration perMinute();
-
-        @WithDefault("10h")
-        Duration perHour();
-    }
-
     /** Repeater backoff after a batch in which every attempt failed: clamp(2 × since last failure, min, max). */
     interface RepeaterBackoff {
         @WithDefault("5m")
@@ -175,6 +163,20 @@ public interface DispatchConfig {
 
         @WithDefault("64")
         int maxInFlight();
+    }
+
+    /**
+     * The remote time (the sum of its requests' durations) a domain may spend per minute and per
+     * hour, unless its domain_limit row says otherwise (admin API: /domains/{domain}/limits).
+     * Requests run in parallel, so remote time can exceed wall time: the defaults are far above
+     * what a healthy small tenant uses, and bind only a domain whose endpoints are slow at volume.
+     */
+    interface DomainBudget {
+        @WithDefault("30m")
+        Duration perMinute();
+
+        @WithDefault("10h")
+        Duration perHour();
     }
 
     interface Metrics {

@@ -116,7 +116,7 @@ public class HttpSender {
                                 }
                             });
                 })
-                .map(answer -> fromAnswer(record, answer, attemptedAt, started))
+                .map(answer -> fromAnswer(endpoint, record, answer, attemptedAt, started))
                 .onFailure().recoverWithItem(error -> fromError(record, error, attemptedAt, started));
     }
 
@@ -172,9 +172,10 @@ public class HttpSender {
         return promise.future();
     }
 
-    private DeliveryResult fromAnswer(ClaimedRecord record, Answer answer, Instant attemptedAt, long started) {
-        RecordState outcome = OutcomeClassifier.classify(answer.status);
-        Duration retryAfter = OutcomeClassifier.honoursRetryAfter(answer.status)
+    private DeliveryResult fromAnswer(Endpoint endpoint, ClaimedRecord record, Answer answer, Instant attemptedAt, long started) {
+        RecordState outcome = OutcomeClassifier.classify(answer.status, endpoint.statusPolicy());
+        // a 503 the repeater's policy calls an invalid payload is not retried, so it sets no wait either
+        Duration retryAfter = outcome == RecordState.FAILED && OutcomeClassifier.honoursRetryAfter(answer.status)
                 ? RetryAfter.parse(answer.retryAfter, attemptedAt) : null;
         String message = printable(answer.status + (answer.body.isBlank() ? "" : " " + answer.body.strip()));
         return new DeliveryResult(record.id(), outcome, answer.status, message, attemptedAt, elapsedMs(started), retryAfter);

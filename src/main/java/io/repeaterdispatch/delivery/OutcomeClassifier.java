@@ -1,10 +1,13 @@
 package io.repeaterdispatch.delivery;
 
 import io.repeaterdispatch.core.RecordState;
+import io.repeaterdispatch.core.StatusPolicy;
+
 /**
  * Maps an HTTP answer to a record state: 2xx succeeded (204 empty); 5xx, 408, 425, 429 and
  * anything not a final answer (1xx/3xx: we do not follow redirects) failed and will be retried;
- * every other 4xx means the endpoint rejected the payload, so retrying would not help.
+ * every other 4xx means the endpoint rejected the payload, so retrying would not help. A
+ * repeater's {@link StatusPolicy} overrides this for the codes it names.
  * Timeouts and connection errors never reach here: they are FAILED by definition.
  */
 public final class OutcomeClassifier {
@@ -12,6 +15,7 @@ public final class OutcomeClassifier {
     private OutcomeClassifier() {
     }
 
+    /** The default classification, for a repeater without a status policy. */
     public static RecordState classify(int status) {
         if (status == 204) {
             return RecordState.EMPTY;
@@ -23,6 +27,17 @@ public final class OutcomeClassifier {
             return RecordState.INVALID_PAYLOAD;
         }
         return RecordState.FAILED;
+    }
+
+    /** The repeater's policy first (retry before invalid payload, see StatusPolicy), then the default. */
+    public static RecordState classify(int status, StatusPolicy policy) {
+        if (policy.retries(status)) {
+            return RecordState.FAILED;
+        }
+        if (policy.rejectsPayload(status)) {
+            return RecordState.INVALID_PAYLOAD;
+        }
+        return classify(status);
     }
 
     /** Retry-After is honoured on these answers only. */

@@ -5,6 +5,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
 import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.core.DomainBudget;
+import io.repeaterdispatch.core.LimitsChanged;
 import io.repeaterdispatch.core.RateLimit;
 import io.repeaterdispatch.store.ConfiguredLimits;
 import io.repeaterdispatch.store.LimitRows;
@@ -12,6 +13,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
+
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The configured rates and budgets as this replica last read them: the loop asks for them on every
@@ -28,6 +31,8 @@ public class DeliveryLimits {
     private final Scheduler scheduler;
     private final DomainBudget defaults;
     private volatile ConfiguredLimits current = ConfiguredLimits.NONE;
+    private final AtomicBoolean reading = new AtomicBoolean();
+    private final AtomicBoolean changedMeanwhile = new AtomicBoolean();
 
     public DeliveryLimits(LimitRows rows, DispatchConfig config, Scheduler scheduler) {
         this.rows = rows;
@@ -53,6 +58,27 @@ public class DeliveryLimits {
         return rows.load().invoke(loaded -> current = loaded)
                 .onFailure().invoke(error -> LOG.warnf("limits not re-read, keeping the last ones: %s", error.toString()))
                 .replaceWithVoid();
+    }
+
+    /** An admin change in this replica: read them again now, one read at a time (a burst of changes costs two). */
+    void onLimitsChanged(@Observes LimitsChanged event) {
+        if (!config.limits().enabled()) {
+            return;
+        }
+        changedMeanwhile.set(true);
+        if (reading.compareAndSet(false, true)) {
+            readWhileChanged();
+        }
+    }
+
+    private void readWhileChanged() {
+        changedMeanwhile.set(false);
+        refresh().onFailure().recoverWithNull().subscribe().with(done -> {
+            reading.set(false);
+            if (changedMeanwhile.get() && reading.compareAndSet(false, true)) {
+                readWhileChanged();
+            }
+        });
     }
 
     public boolean enabled() {

@@ -4,6 +4,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.core.DispatchClock;
 import io.repeaterdispatch.core.DomainBudget;
+import io.repeaterdispatch.core.LearnedConcurrency;
 import io.repeaterdispatch.core.RateLimit;
 import io.vertx.mutiny.redis.client.Response;
 import io.smallrye.mutiny.Uni;
@@ -27,7 +28,7 @@ import java.util.function.Supplier;
  * scripts, so a holder whose lock expired can never delete or extend its successor's lock.
  */
 @ApplicationScoped
-public class RepeaterLock {
+public class RepeaterLock implements LearnedConcurrency {
 
     private static final Logger LOG = Logger.getLogger(RepeaterLock.class);
     private static final String RELEASE =
@@ -154,8 +155,9 @@ public class RepeaterLock {
                 .map(reply -> reply != null && reply.toLong() == 1L);
     }
 
-    /** The repeater's effective concurrency as Redis holds it: null when it is at its batch size (nothing learned). */
-    public Uni<Integer> concurrency(long repeaterId) {
+    /** The repeater's concurrency as Redis holds it: null when it is at its batch size (nothing learned). */
+    @Override
+    public Uni<Integer> of(long repeaterId) {
         return redis.execute("HGET", limitPrefix + repeaterId, "conc").map(reply -> reply == null ? null : reply.toInteger());
     }
 

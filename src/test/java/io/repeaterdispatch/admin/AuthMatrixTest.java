@@ -77,6 +77,9 @@ class AuthMatrixTest extends IntegrationTest {
                 new Route("GET", "/api/v1/domains/acme/records", null),
                 new Route("GET", "/api/v1/domains/acme/flags/process-repeaters", null),
                 new Route("PUT", "/api/v1/domains/acme/flags/process-repeaters", "{\"enabled\":true}"),
+                new Route("GET", "/api/v1/domains/acme/limits", null),
+                new Route("PUT", "/api/v1/domains/acme/limits", "{\"remoteTimePerMinuteMs\":60000,\"remoteTimePerHourMs\":null}"),
+                new Route("DELETE", "/api/v1/domains/acme/limits", null),
                 new Route("GET", "/api/v1/audit", null));
     }
 
@@ -116,6 +119,7 @@ class AuthMatrixTest extends IntegrationTest {
         assertEquals(2, count("SELECT count(*) FROM repeater WHERE NOT is_deleted AND name LIKE 'r-%'"));
         assertEquals(1, count("SELECT count(*) FROM repeat_record_all"));
         assertEquals(0, count("SELECT count(*) FROM domain_flag"));
+        assertEquals(0, count("SELECT count(*) FROM domain_limit"));
     }
 
     @Test

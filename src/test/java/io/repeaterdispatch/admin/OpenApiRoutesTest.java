@@ -49,7 +49,8 @@ class OpenApiRoutesTest extends IntegrationTest {
         List<Operation> operations = operations(document);
         List<String> names = operations.stream().map(Operation::toString).toList();
         for (String known : List.of("POST /api/v1/repeaters", "GET /api/v1/repeaters/{id}", "POST /api/v1/repeaters/{id}/records",
-                "GET /api/v1/records/{id}", "PUT /api/v1/domains/{domain}/flags/process-repeaters")) {
+                "GET /api/v1/records/{id}", "PUT /api/v1/domains/{domain}/flags/process-repeaters",
+                "GET /api/v1/domains/{domain}/limits", "PUT /api/v1/domains/{domain}/limits", "DELETE /api/v1/domains/{domain}/limits")) {
             assertTrue(names.contains(known), known + " is documented: " + names);
         }
         long repeatersBefore = count("SELECT count(*) FROM repeater");
@@ -93,7 +94,7 @@ class OpenApiRoutesTest extends IntegrationTest {
     @Test
     void everyApiOperationIsDescribedAndEveryBodyHasAnExample() throws Exception {
         List<Operation> operations = operations(openApi());
-        assertTrue(operations.size() >= 22, "all admin routes are documented: " + operations);
+        assertTrue(operations.size() >= 25, "all admin routes are documented: " + operations);
         int withBody = 0;
         for (Operation operation : operations) {
             assertFalse(operation.node.path("summary").asText().isBlank(), operation + " has a summary");
@@ -104,7 +105,60 @@ class OpenApiRoutesTest extends IntegrationTest {
                 withBody++;
             }
         }
-        assertTrue(withBody >= 7, "create, update, enqueue, three bulk changes and the flag take a body: " + withBody);
+        assertTrue(withBody >= 8, "create, update, enqueue, three bulk changes, the flag and the domain limits take a body: " + withBody);
+    }
+
+    /** The delivery limits are in the document: the repeater's fields in its create body and its view, the domain limits' bodies. */
+    @Test
+    void documentDescribesTheDeliveryLimits() throws Exception {
+        JsonNode document = openApi();
+        JsonNode schemas = document.path("components").path("schemas");
+        JsonNode create = schema(document, document.path("paths").path("/api/v1/repeaters").path("post")
+                .path("requestBody").path("content").path("application/json").path("schema"));
+        JsonNode rateLimit = schema(document, create.path("properties").path("rateLimit"));
+        assertEquals(Set.of("perSecond", "burst"), names(rateLimit.path("properties")), "rateLimit: " + rateLimit);
+        assertFalse(rateLimit.path("properties").path("burst").path("description").asText().isBlank(), "burst is described");
+        JsonNode statusPolicy = schema(document, create.path("properties").path("statusPolicy"));
+        assertEquals(Set.of("retry", "invalidPayload"), names(statusPolicy.path("properties")), "statusPolicy: " + statusPolicy);
+        assertTrue(statusPolicy.path("properties").path("retry").path("description").asText().contains("300-599"), statusPolicy.toString());
+
+        JsonNode view = schema(document, document.path("paths").path("/api/v1/repeaters/{id}").path("get").path("responses")
+                .path("200").path("content").path("application/json").path("schema"));
+        assertTrue(names(view.path("properties")).containsAll(Set.of("rateLimit", "statusPolicy")), "the repeater view: " + view);
+        String update = document.path("paths").path("/api/v1/repeaters/{id}").path("patch").toString();
+        assertTrue(update.contains("rateLimit") && update.contains("statusPolicy"), "PATCH says it takes them: " + update);
+
+        JsonNode limits = schema(document, document.path("paths").path("/api/v1/domains/{domain}/limits").path("put")
+                .path("requestBody").path("content").path("application/json").path("schema"));
+        assertEquals(Set.of("remoteTimePerMinuteMs", "remoteTimePerHourMs"), names(limits.path("properties")), "limits body: " + limits);
+        JsonNode limitsView = schema(document, document.path("paths").path("/api/v1/domains/{domain}/limits").path("get")
+                .path("responses").path("200").path("content").path("application/json").path("schema"));
+        assertEquals(Set.of("domain", "remoteTimePerMinuteMs", "remoteTimePerHourMs", "effective"), names(limitsView.path("properties")),
+                "limits view: " + limitsView + " among " + names(schemas));
+    }
+
+    /** A schema, or the one it refers to ($ref, possibly beside other keywords or inside allOf/anyOf). */
+    private static JsonNode schema(JsonNode document, JsonNode node) {
+        String ref = node.path("$ref").asText("");
+        if (ref.isEmpty()) {
+            for (String combinator : List.of("allOf", "anyOf", "oneOf")) {
+                for (JsonNode part : node.path(combinator)) {
+                    if (part.has("$ref")) {
+                        return schema(document, part);
+                    }
+                }
+            }
+            return node;
+        }
+        JsonNode target = document.path("components").path("schemas").path(ref.substring(ref.lastIndexOf('/') + 1));
+        assertFalse(target.isMissingNode(), "schema " + ref + " exists");
+        return target;
+    }
+
+    private static Set<String> names(JsonNode object) {
+        Set<String> names = new java.util.TreeSet<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test

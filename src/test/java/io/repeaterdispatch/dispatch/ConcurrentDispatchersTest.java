@@ -1,13 +1,6 @@
 package io.repeaterdispatch.dispatch;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.repeaterdispatch.config.DispatchConfig;
-import io.repeaterdispatch.delivery.HttpSender;
-import io.repeaterdispatch.lock.RedisAvailability;
-import io.repeaterdispatch.lock.RepeaterLock;
-import io.repeaterdispatch.store.ReadyRepeaterQuery;
-import io.repeaterdispatch.store.ClaimGroups;
-import io.repeaterdispatch.store.RecordClaims;
 import io.repeaterdispatch.testsupport.Await;
 import io.repeaterdispatch.testsupport.IntegrationTest;
 import io.repeaterdispatch.testsupport.TestReceiver;
@@ -29,32 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConcurrentDispatchersTest extends IntegrationTest {
 
     @Inject
-    ReadyRepeaterQuery readyQuery;
-    @Inject
-    RepeaterLock lock;
-    @Inject
-    RecordClaims claims;
-    @Inject
-    HttpSender sender;
-    @Inject
-    OutcomeRecorder recorder;
-    @Inject
-    DispatchConfig config;
-    @Inject
-    RedisAvailability redis;
-    @Inject
-    DeliveryLimits limits;
-    @Inject
-    io.vertx.core.Vertx vertx;
+    SecondDispatcher second;
+
 
     @Test
     void twoDispatchersNeverSendConcurrentBatchesToOneRepeater() {
-        DeliverySlots otherSlots = new DeliverySlots(config);
-        SlowRepeaters otherSlow = new SlowRepeaters(config);
-        // its own claim groups, as another process would have
-        RepeaterBatchRunner otherRunner = new RepeaterBatchRunner(lock, new ClaimGroups(claims, clock), sender, recorder, otherSlots, events, otherSlow, clock, config,
-                new HeldClaims(), limits);
-        RepeaterDispatchLoop other = new RepeaterDispatchLoop(readyQuery, otherRunner, otherSlots, events, redis, otherSlow, clock, config, vertx);
+        RepeaterDispatchLoop other = second.create();
 
         AtomicInteger skipped = new AtomicInteger();
         listen(new DispatchListener() {

@@ -1,23 +1,16 @@
 package io.repeaterdispatch.dispatch;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.core.DeliveryResult;
-import io.repeaterdispatch.delivery.HttpSender;
-import io.repeaterdispatch.lock.RedisAvailability;
-import io.repeaterdispatch.lock.RepeaterLock;
-import io.repeaterdispatch.store.ClaimGroups;
-import io.repeaterdispatch.store.ReadyRepeaterQuery;
-import io.repeaterdispatch.store.RecordClaims;
 import io.repeaterdispatch.testsupport.Await;
 import io.repeaterdispatch.testsupport.IntegrationTest;
 import io.repeaterdispatch.testsupport.TestReceiver.Reply;
-import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,28 +34,11 @@ class LimitsTest extends IntegrationTest {
     @Inject
     DeliveryLimits limits;
     @Inject
-    ReadyRepeaterQuery readyQuery;
-    @Inject
-    RepeaterLock lock;
-    @Inject
-    RecordClaims claims;
-    @Inject
-    HttpSender sender;
-    @Inject
-    OutcomeRecorder recorder;
-    @Inject
-    DispatchConfig config;
-    @Inject
-    RedisAvailability redis;
-    @Inject
-    Vertx vertx;
+    SecondDispatcher second;
+
 
     private static CompletableFuture<Reply> now(int status) {
         return CompletableFuture.completedFuture(Reply.of(status));
-    }
-
-    private void limitsChanged() {
-        limits.refresh().await().atMost(Duration.ofSeconds(10));
     }
 
     @Test
@@ -70,8 +46,9 @@ class LimitsTest extends IntegrationTest {
         long repeater = createRepeater("rate", receiver.url("/ok"), 7);
         // One token per 50 s: the test clock is real time plus what tests add, so a slow rate keeps
         // real time out of it; the test adds the time instead.
-        sql("UPDATE repeater SET rate_per_second = 0.02, rate_burst = 2 WHERE id = $1", repeater);
-        limitsChanged();
+        api().body(Map.of("rateLimit", Map.of("perSecond", 0.02, "burst", 2))).patch("/api/v1/repeaters/" + repeater)
+                .then().statusCode(200);
+        Await.until("this replica re-read its limits after the change", () -> limits.rate(repeater) != null);
         AtomicInteger waits = listen(new DispatchListener() {
             final AtomicInteger n = new AtomicInteger();
 
@@ -80,11 +57,7 @@ class LimitsTest extends IntegrationTest {
                 n.incrementAndGet();
             }
         }).n;
-        DeliverySlots otherSlots = new DeliverySlots(config);
-        SlowRepeaters otherSlow = new SlowRepeaters(config);
-        RepeaterBatchRunner otherRunner = new RepeaterBatchRunner(lock, new ClaimGroups(claims, clock), sender, recorder, otherSlots,
-                events, otherSlow, clock, config, new HeldClaims(), limits);
-        RepeaterDispatchLoop other = new RepeaterDispatchLoop(readyQuery, otherRunner, otherSlots, events, redis, otherSlow, clock, config, vertx);
+        RepeaterDispatchLoop other = second.create();
         other.start();
         try {
             enqueue(repeater, 7, "p");
@@ -115,8 +88,8 @@ class LimitsTest extends IntegrationTest {
         String domain = "budget-" + System.nanoTime(); // Redis' windows outlive the tables' TRUNCATE
         receiver.answer("/slow", hit -> receiver.later(150, Reply.of(200)));
         long repeater = createRepeater(domain, receiver.url("/slow"), 2);
-        sql("INSERT INTO domain_limit (domain, remote_ms_per_minute) VALUES ($1, 100)", domain);
-        limitsChanged();
+        api().body(Map.of("remoteTimePerMinuteMs", 100)).put("/api/v1/domains/" + domain + "/limits").then().statusCode(200);
+        Await.until("this replica re-read its limits after the change", () -> limits.budget(domain).perMinuteMs() == 100);
         // Budget windows are clock minutes: start just after one begins, so real time cannot cross
         // into the next minute while the test runs.
         clock.advance(Duration.ofMillis(60_000 - clock.now().toEpochMilli() % 60_000 + 500));
@@ -159,6 +132,9 @@ class LimitsTest extends IntegrationTest {
         Await.until("halved by the 429s", () -> !changes.isEmpty());
         assertEquals(8, changes.get(0)[0]);
         assertEquals(4, changes.get(0)[1]);
+        api().get("/api/v1/repeaters/" + repeater).then().statusCode(200)
+                .body("concurrency.effective", org.hamcrest.Matchers.equalTo(4))
+                .body("concurrency.max", org.hamcrest.Matchers.equalTo(8));
         assertEquals(0, repeater(repeater).getInteger("consecutive_failed_batches"), "a 429 is no outage");
         assertEquals(0, count("SELECT coalesce(sum(attempt_count), 0) FROM repeat_record WHERE repeater_id = $1", repeater),
                 "throttled attempts do not count");
@@ -170,6 +146,7 @@ class LimitsTest extends IntegrationTest {
         });
         int[] last = changes.get(changes.size() - 1);
         assertEquals(8, last[1], "back at its batch size: " + describe(changes));
+        api().get("/api/v1/repeaters/" + repeater).then().statusCode(200).body("concurrency.effective", org.hamcrest.Matchers.equalTo(8));
         for (int i = 1; i < changes.size(); i++) {
             assertEquals(changes.get(i)[0] + 1, changes.get(i)[1], "grows one at a time: " + describe(changes));
         }

@@ -45,6 +45,20 @@ public class RepeaterEntity extends PanacheEntityBase {
     @Column(name = "batch_size")
     public int batchSize;
 
+    /** Requests per second; null = no rate limit (then burst is null too). */
+    @Column(name = "rate_per_second")
+    public Double ratePerSecond;
+
+    @Column(name = "rate_burst")
+    public Integer rateBurst;
+
+    /** HTTP status codes this repeater retries / takes as invalid payloads (core.StatusPolicy), sorted, distinct. */
+    @Column(name = "retry_status_codes")
+    public short[] retryStatusCodes = new short[0];
+
+    @Column(name = "invalid_status_codes")
+    public short[] invalidStatusCodes = new short[0];
+
     @Column(name = "is_paused")
     public boolean paused;
 

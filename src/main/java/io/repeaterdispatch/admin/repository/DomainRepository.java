@@ -2,6 +2,7 @@ package io.repeaterdispatch.admin.repository;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.repeaterdispatch.admin.entity.DomainFlagEntity;
+import io.repeaterdispatch.admin.entity.DomainLimitEntity;
 import io.repeaterdispatch.core.RecordState;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Domains (every domain with a repeater or a flag) and their process-repeaters flags. */
+/** Domains (every domain with a repeater or a flag), their process-repeaters flags and their remote-time limits. */
 @ApplicationScoped
 public class DomainRepository {
 
@@ -43,6 +44,12 @@ public class DomainRepository {
             ON CONFLICT (domain) DO UPDATE SET process_repeaters = excluded.process_repeaters, updated_at = now()
             """;
 
+    private static final String SET_LIMITS = """
+            INSERT INTO domain_limit (domain, remote_ms_per_minute, remote_ms_per_hour, updated_at) VALUES (?1, ?2, ?3, now())
+            ON CONFLICT (domain) DO UPDATE SET remote_ms_per_minute = excluded.remote_ms_per_minute,
+                                               remote_ms_per_hour = excluded.remote_ms_per_hour, updated_at = now()
+            """;
+
     /** Up to {@code limit} domains named after {@code afterDomain}, in name order. */
     public Uni<List<DomainRow>> page(String afterDomain, int limit) {
         return Panache.getSession().flatMap(s -> s.createNativeQuery(PAGE, Object[].class)
@@ -65,5 +72,22 @@ public class DomainRepository {
     public Uni<Void> setFlag(String domain, boolean processRepeaters) {
         return Panache.getSession().flatMap(session -> session.createNativeQuery(SET_FLAG)
                 .setParameter(1, domain).setParameter(2, processRepeaters).executeUpdate()).replaceWithVoid();
+    }
+
+    /** The domain's own limits, or null when it has none. */
+    public Uni<DomainLimitEntity> limits(String domain) {
+        return DomainLimitEntity.findById(domain);
+    }
+
+    /** Upserts the domain's own limits; a null value is the configured default. */
+    public Uni<Void> setLimits(String domain, Long remoteMsPerMinute, Long remoteMsPerHour) {
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(SET_LIMITS)
+                .setParameter(1, domain).setParameter(2, remoteMsPerMinute).setParameter(3, remoteMsPerHour)
+                .executeUpdate()).replaceWithVoid();
+    }
+
+    /** Drops the domain's own limits, if it has any. */
+    public Uni<Void> deleteLimits(String domain) {
+        return DomainLimitEntity.delete("domain", domain).replaceWithVoid();
     }
 }

@@ -14,13 +14,15 @@ import java.util.Set;
 
 /**
  * Body of PATCH /api/v1/repeaters/{id}: the fields to change, each replacing the stored value
- * whole (headers and auth included; leave auth out to keep the stored credentials). The domain
- * cannot change: records and flags hang off it.
+ * whole (headers, auth, rateLimit and statusPolicy included; leave auth out to keep the stored
+ * credentials). The domain cannot change: records and flags hang off it.
  */
 final class RepeaterPatch {
 
-    private static final Set<String> FIELDS = Set.of("name", "url", "method", "headers", "auth", "timeoutMs", "batchSize");
-    private static final Set<String> NULLABLE = Set.of("headers", "auth");
+    private static final Set<String> FIELDS = Set.of("name", "url", "method", "headers", "auth", "timeoutMs", "batchSize",
+            "rateLimit", "statusPolicy");
+    /** null clears these: no extra headers, no credentials, no rate limit, no status code of its own. */
+    private static final Set<String> NULLABLE = Set.of("headers", "auth", "rateLimit", "statusPolicy");
 
     final Set<String> fields;
     private final CreateRepeaterRequest values;
@@ -73,6 +75,13 @@ final class RepeaterPatch {
                 has("headers") ? values.headers() : storedHeaders,
                 values.auth(),
                 has("timeoutMs") ? values.timeoutMs() : r.timeoutMs,
-                has("batchSize") ? values.batchSize() : r.batchSize);
+                has("batchSize") ? values.batchSize() : r.batchSize,
+                has("rateLimit") ? values.rateLimit() : storedRateLimit(r),
+                has("statusPolicy") ? values.statusPolicy() : new CreateRepeaterRequest.StatusPolicy(
+                        RepeaterView.codes(r.retryStatusCodes), RepeaterView.codes(r.invalidStatusCodes)));
+    }
+
+    private static CreateRepeaterRequest.RateLimit storedRateLimit(RepeaterEntity r) {
+        return r.ratePerSecond == null ? null : new CreateRepeaterRequest.RateLimit(r.ratePerSecond, r.rateBurst);
     }
 }

@@ -9,6 +9,7 @@ import io.repeaterdispatch.admin.model.RepeaterFilter;
 import io.repeaterdispatch.admin.repository.RepeaterRepository;
 import io.repeaterdispatch.core.AuthType;
 import io.repeaterdispatch.core.DispatchClock;
+import io.repeaterdispatch.core.LimitsChanged;
 import io.repeaterdispatch.core.WorkQueued;
 import io.repeaterdispatch.security.SecretCipher;
 import io.repeaterdispatch.store.HeadersColumn;
@@ -17,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -38,10 +40,12 @@ public class RepeaterService {
     private final ObjectMapper json;
     private final SecretCipher cipher;
     private final Event<WorkQueued> workQueued;
+    private final Event<LimitsChanged> limitsChanged;
 
     public RepeaterService(RepeaterRepository repeaters, RepeaterValidator validator, RepeaterViews views, AuditTrail audit,
                            DispatchClock clock, HeadersColumn headers, ObjectMapper json, SecretCipher cipher,
-                           Event<WorkQueued> workQueued) {
+                           Event<WorkQueued> workQueued, Event<LimitsChanged> limitsChanged) {
+        this.limitsChanged = limitsChanged;
         this.repeaters = repeaters;
         this.validator = validator;
         this.views = views;
@@ -65,11 +69,17 @@ public class RepeaterService {
         setAuth(r, request.auth());
         r.timeoutMs = request.timeoutMs() == null ? RepeaterDefaults.TIMEOUT_MS : request.timeoutMs();
         r.batchSize = request.batchSize() == null ? RepeaterDefaults.BATCH_SIZE : request.batchSize();
+        setDeliveryLimits(r, request.rateLimit(), request.statusPolicy());
         r.createdAt = clock.now();
         r.updatedAt = r.createdAt;
         return validator.checkDestination(r.url).chain(() -> Panache.withTransaction(() -> repeaters.persist(r)
                 .call(saved -> audit.record(actor, "repeater.create", "repeater/" + saved.id, Map.of("after", views.bare(saved))))
-                .flatMap(saved -> views.load(saved.id))));
+                .flatMap(saved -> views.load(saved.id))))
+                .invoke(() -> {
+                    if (request.rateLimit() != null) {
+                        limitsChanged.fire(new LimitsChanged("repeater created with a rate limit"));
+                    }
+                });
     }
 
     /** Repeaters in id order, one keyset page at a time, with their queued-record counts. */
@@ -106,6 +116,7 @@ public class RepeaterService {
                     }
                     r.timeoutMs = next.timeoutMs();
                     r.batchSize = next.batchSize();
+                    setDeliveryLimits(r, next.rateLimit(), next.statusPolicy());
                     if (newEndpoint) {
                         clearBackoff(r);
                     }
@@ -114,7 +125,12 @@ public class RepeaterService {
                     detail.put("fields", patch.fields);
                     return audit.record(actor, "repeater.update", "repeater/" + repeaterId, detail);
                 }).flatMap(done -> views.load(repeaterId))))
-                .invoke(() -> workQueued.fire(new WorkQueued("repeater updated")));
+                .invoke(() -> {
+                    workQueued.fire(new WorkQueued("repeater updated"));
+                    if (patch.has("rateLimit")) {
+                        limitsChanged.fire(new LimitsChanged("repeater rate limit changed"));
+                    }
+                });
     }
 
     /**
@@ -169,6 +185,26 @@ public class RepeaterService {
         r.nextAttemptAt = null;
         r.lastAttemptAt = null;
         r.consecutiveFailedBatches = 0;
+    }
+
+    /**
+     * Stored as the view shows them: the burst resolved, the codes distinct and sorted. A null
+     * policy (absent on create, null on update) is no code of its own.
+     */
+    private static void setDeliveryLimits(RepeaterEntity r, CreateRepeaterRequest.RateLimit rate, CreateRepeaterRequest.StatusPolicy policy) {
+        r.ratePerSecond = rate == null ? null : rate.perSecond();
+        r.rateBurst = rate == null ? null : rate.burst() != null ? rate.burst() : RepeaterDefaults.burstFor(rate.perSecond());
+        r.retryStatusCodes = column(policy == null ? null : policy.retry());
+        r.invalidStatusCodes = column(policy == null ? null : policy.invalidPayload());
+    }
+
+    private static short[] column(List<Integer> codes) {
+        int[] distinct = codes == null ? new int[0] : codes.stream().mapToInt(Integer::intValue).sorted().distinct().toArray();
+        short[] column = new short[distinct.length];
+        for (int i = 0; i < distinct.length; i++) {
+            column[i] = (short) distinct[i];
+        }
+        return column;
     }
 
     /** Secrets are stored encrypted (see SecretCipher); nothing reads them back but the sender. */

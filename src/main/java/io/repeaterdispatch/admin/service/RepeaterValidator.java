@@ -17,7 +17,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** Checks a repeater definition and reports every problem at once. */
 @ApplicationScoped
@@ -29,6 +31,14 @@ public class RepeaterValidator {
     /** Set by the sender itself; a repeater must not override them. */
     private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding",
             "connection", "content-type", "authorization", "idempotency-key", "x-repeat-record-id", "x-payload-id");
+
+    /** Bounds of a repeater's rate limit (docs/api.md). */
+    public static final int MAX_RATE_PER_SECOND = 100_000;
+    public static final int MAX_BURST = 100_000;
+    /** A status policy names redirects, client and server errors only: 2xx is success whatever a repeater says. */
+    public static final int LOWEST_POLICY_STATUS = 300;
+    public static final int HIGHEST_POLICY_STATUS = 599;
+    public static final int MAX_STATUS_CODES = 50;
 
     private final int maxBatchSize;
     private final UrlPolicy urlPolicy;
@@ -82,6 +92,8 @@ public class RepeaterValidator {
         if (r.batchSize() != null && (r.batchSize() < 1 || r.batchSize() > maxBatchSize)) {
             errors.add(new FieldError("batchSize", "between 1 and " + maxBatchSize));
         }
+        checkRateLimit(r.rateLimit(), errors);
+        checkStatusPolicy(r.statusPolicy(), errors);
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
@@ -150,6 +162,55 @@ public class RepeaterValidator {
                 errors.add(new FieldError("headers." + name, "a single-line value of at most 4096 characters"));
             }
         });
+    }
+
+    private static void checkRateLimit(CreateRepeaterRequest.RateLimit rate, List<FieldError> errors) {
+        if (rate == null) {
+            return;
+        }
+        // written to fail NaN too
+        if (rate.perSecond() == null || !(rate.perSecond() > 0 && rate.perSecond() <= MAX_RATE_PER_SECOND)) {
+            errors.add(new FieldError("rateLimit.perSecond", "required; a number above 0 and at most " + MAX_RATE_PER_SECOND));
+        }
+        if (rate.burst() != null && (rate.burst() < 1 || rate.burst() > MAX_BURST)) {
+            errors.add(new FieldError("rateLimit.burst", "an integer from 1 to " + MAX_BURST + ", or absent for max(1, ceil(perSecond))"));
+        }
+    }
+
+    private static void checkStatusPolicy(CreateRepeaterRequest.StatusPolicy policy, List<FieldError> errors) {
+        if (policy == null) {
+            return;
+        }
+        boolean retryValid = checkStatusCodes("statusPolicy.retry", policy.retry(), errors);
+        boolean invalidValid = checkStatusCodes("statusPolicy.invalidPayload", policy.invalidPayload(), errors);
+        if (retryValid && invalidValid && policy.retry() != null && policy.invalidPayload() != null) {
+            Set<Integer> both = new TreeSet<>(policy.retry());
+            both.retainAll(policy.invalidPayload());
+            if (!both.isEmpty()) {
+                errors.add(new FieldError("statusPolicy", "a code is either retried or an invalid payload, not both: "
+                        + both.stream().map(String::valueOf).collect(Collectors.joining(", "))));
+            }
+        }
+    }
+
+    /** @return whether the list is fine */
+    private static boolean checkStatusCodes(String field, List<Integer> codes, List<FieldError> errors) {
+        if (codes == null) {
+            return true;
+        }
+        if (codes.size() > MAX_STATUS_CODES) {
+            errors.add(new FieldError(field, "at most " + MAX_STATUS_CODES + " codes"));
+            return false;
+        }
+        List<String> outside = codes.stream()
+                .filter(code -> code == null || code < LOWEST_POLICY_STATUS || code > HIGHEST_POLICY_STATUS)
+                .map(String::valueOf).distinct().toList();
+        if (!outside.isEmpty()) {
+            errors.add(new FieldError(field, "HTTP status codes from " + LOWEST_POLICY_STATUS + " to " + HIGHEST_POLICY_STATUS
+                    + "; not " + String.join(", ", outside)));
+            return false;
+        }
+        return true;
     }
 
     private static void checkAuth(CreateRepeaterRequest.Auth auth, List<FieldError> errors) {

@@ -1,9 +1,12 @@
 package io.repeaterdispatch.admin.service;
 
 import io.repeaterdispatch.admin.entity.RepeaterEntity;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * A repeater as the API shows it. {@code records} counts its records by state: every state when
@@ -12,16 +15,48 @@ import java.util.Map;
  * (they often carry API keys).
  */
 public record RepeaterView(long id, String domain, String name, String url, String method, Map<String, String> headers,
-                           AuthView auth, int timeoutMs, int batchSize, boolean paused, boolean deleted,
+                           AuthView auth, int timeoutMs, int batchSize,
+                           @Schema(description = "null: no rate limit", nullable = true) RateLimitView rateLimit,
+                           StatusPolicyView statusPolicy,
+                           @Schema(description = "adaptive concurrency, shown when one repeater is read; null in lists", nullable = true)
+                           ConcurrencyView concurrency, boolean paused, boolean deleted,
                            Instant nextAttemptAt, Instant lastAttemptAt, int consecutiveFailedBatches,
                            Map<String, Long> records, Instant createdAt, Instant updatedAt) {
 
     public record AuthView(String type, String username) {
     }
 
-    static RepeaterView of(RepeaterEntity r, Map<String, String> maskedHeaders, Map<String, Long> recordCounts) {
+    /** Both fields resolved: burst is the stored one, defaulted at create or update. */
+    public record RateLimitView(@Schema(description = "requests per second") double perSecond,
+                                @Schema(description = "requests that may go at once after a quiet spell") int burst) {
+    }
+
+    /** How many requests a batch sends at once now (learned from the endpoint's answers), and at most (the batch size). */
+    public record ConcurrencyView(@Schema(description = "requests a batch sends at once now") int effective,
+                                  @Schema(description = "the batch size: the most it goes back up to") int max) {
+    }
+
+    /** Sorted, each code once; both empty: every status code read the default way. */
+    public record StatusPolicyView(@Schema(description = "status codes retried with backoff") List<Integer> retry,
+                                   @Schema(description = "status codes taken as an invalid payload, not retried") List<Integer> invalidPayload) {
+    }
+
+    static RepeaterView of(RepeaterEntity r, Map<String, String> maskedHeaders, Map<String, Long> recordCounts, ConcurrencyView concurrency) {
         return new RepeaterView(r.id, r.domain, r.name, r.url, r.httpMethod, maskedHeaders,
-                new AuthView(r.authType, r.authUsername), r.timeoutMs, r.batchSize, r.paused, r.deleted,
+                new AuthView(r.authType, r.authUsername), r.timeoutMs, r.batchSize, rateLimit(r),
+                new StatusPolicyView(codes(r.retryStatusCodes), codes(r.invalidStatusCodes)), concurrency, r.paused, r.deleted,
                 r.nextAttemptAt, r.lastAttemptAt, r.consecutiveFailedBatches, recordCounts, r.createdAt, r.updatedAt);
+    }
+
+    private static RateLimitView rateLimit(RepeaterEntity r) {
+        if (r.ratePerSecond == null) {
+            return null;
+        }
+        // a row written by hand may lack the burst: show the default the API would have written
+        return new RateLimitView(r.ratePerSecond, r.rateBurst != null ? r.rateBurst : RepeaterDefaults.burstFor(r.ratePerSecond));
+    }
+
+    static List<Integer> codes(short[] stored) {
+        return stored == null ? List.of() : IntStream.range(0, stored.length).map(i -> stored[i]).sorted().distinct().boxed().toList();
     }
 }

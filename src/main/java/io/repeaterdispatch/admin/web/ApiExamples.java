@@ -5,6 +5,8 @@ final class ApiExamples {
 
     static final String SET_FLAG = "{\"enabled\": false}";
 
+    static final String SET_LIMITS = "{\"remoteTimePerMinuteMs\": 600000, \"remoteTimePerHourMs\": null}";
+
     static final String ENQUEUE = "[{\"payloadId\": \"case-123\", \"payload\": {\"case\": \"123\", \"status\": \"open\"}}, {\"payloadId\": \"case-124\", \"payload\": {\"case\": \"124\"}}]";
 
     static final String BULK_REQUEUE = "{\"state\": [\"cancelled\", \"invalid_payload\"], \"registeredAfter\": \"2026-11-01T00:00:00Z\"}";
@@ -13,9 +15,11 @@ final class ApiExamples {
 
     static final String BULK_CANCEL = "{}";
 
-    static final String CREATE_REPEATER = "{\"domain\": \"acme\", \"name\": \"crm\", \"url\": \"https://crm.example.com/hooks\", \"auth\": {\"type\": \"bearer\", \"token\": \"s3cr3t\"}, \"headers\": {\"X-Source\": \"repeater-dispatch\"}, \"timeoutMs\": 30000, \"batchSize\": 7}";
+    static final String CREATE_REPEATER = "{\"domain\": \"acme\", \"name\": \"crm\", \"url\": \"https://crm.example.com/hooks\", \"auth\": {\"type\": \"bearer\", \"token\": \"s3cr3t\"}, \"headers\": {\"X-Source\": \"repeater-dispatch\"}, \"timeoutMs\": 30000, \"batchSize\": 7, \"rateLimit\": {\"perSecond\": 5, \"burst\": 10}, \"statusPolicy\": {\"retry\": [404], \"invalidPayload\": [500]}}";
 
     static final String UPDATE_REPEATER = "{\"url\": \"https://crm.example.com/v2/hooks\", \"timeoutMs\": 10000}";
+
+    static final String UPDATE_LIMITS = "{\"rateLimit\": {\"perSecond\": 2.5}, \"statusPolicy\": null}";
 
     private ApiExamples() {
     }

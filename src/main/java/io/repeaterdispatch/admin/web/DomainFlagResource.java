@@ -52,7 +52,7 @@ public class DomainFlagResource {
         return domains.setFlag(domain, request == null ? null : request.enabled(), Callers.name(who));
     }
 
-    private static void checkDomain(String domain) {
+    static void checkDomain(String domain) {
         if (!RepeaterValidator.DOMAIN.matcher(domain).matches()) {
             throw ApiException.badRequest("not a valid domain name");
         }

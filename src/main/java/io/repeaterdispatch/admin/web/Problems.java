@@ -3,9 +3,11 @@ package io.repeaterdispatch.admin.web;
 import io.repeaterdispatch.admin.service.ApiException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -45,6 +47,11 @@ public class Problems {
 
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e) {
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty() && mapping.getCause() instanceof InputCoercionException) {
+            // well-formed JSON, but a number too large for its field (99999999999 for an integer): name the field
+            return response(400, "Invalid request", "wrong type of value",
+                    List.of(new ApiException.FieldError(path(mapping), "a number out of this field's range")));
+        }
         return response(400, "Malformed JSON", describe(e), null);
     }
 
@@ -52,16 +59,31 @@ public class Problems {
     @ServerExceptionMapper
     public Response wrongShape(MismatchedInputException e) {
         String field = path(e);
+        if (e instanceof UnrecognizedPropertyException unknown) { // from the objects StrictFields guards
+            String name = field.endsWith(unknown.getPropertyName()) ? field
+                    : field.isEmpty() ? unknown.getPropertyName() : field + "." + unknown.getPropertyName();
+            return response(400, "Invalid request", "unknown field",
+                    List.of(new ApiException.FieldError(name, "unknown field; known: " + known(unknown))));
+        }
         String expected = expected(e.getTargetType());
         return response(400, "Invalid request", field.isEmpty() ? "request body must be " + expected : "wrong type of value",
                 field.isEmpty() ? null : List.of(new ApiException.FieldError(field, "must be " + expected)));
+    }
+
+    private static String known(UnrecognizedPropertyException e) {
+        return e.getKnownPropertyIds() == null ? "none" : e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+                .collect(Collectors.joining(", "));
     }
 
     private static String expected(Class<?> type) {
         if (type == null) {
             return "of another type";
         }
-        if (Number.class.isAssignableFrom(type) || type == int.class || type == long.class) {
+        if (type == Integer.class || type == Long.class || type == Short.class || type == int.class || type == long.class
+                || type == short.class) {
+            return "an integer"; // StrictScalars refuses 1.5 and 1.0 for these
+        }
+        if (Number.class.isAssignableFrom(type) || type == double.class) {
             return "a number";
         }
         if (type == Boolean.class || type == boolean.class) {

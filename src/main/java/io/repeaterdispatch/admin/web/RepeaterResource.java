@@ -42,7 +42,7 @@ public class RepeaterResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a repeater", description = "Secrets in auth are write-only: stored encrypted, never returned. The URL must pass the outbound URL policy.")
+    @Operation(summary = "Create a repeater", description = "Secrets in auth are write-only: stored encrypted, never returned. The URL must pass the outbound URL policy. Optional rateLimit {perSecond, burst} caps the requests per second sent to the endpoint; optional statusPolicy {retry, invalidPayload} lists HTTP status codes (300-599) that this endpoint means as a retryable failure or an invalid payload, overriding the default reading.")
     public Uni<RestResponse<RepeaterView>> create(
             @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "new repeater", value = ApiExamples.CREATE_REPEATER))) CreateRepeaterRequest request, @Context SecurityContext who) {
@@ -77,10 +77,12 @@ public class RepeaterResource {
     @PATCH
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Update a repeater", description = "Changes only the fields given (name, url, method, headers, auth, timeoutMs, batchSize); headers and auth are replaced whole. A new URL drops the backoff.")
+    @Operation(summary = "Update a repeater", description = "Changes only the fields given (name, url, method, headers, auth, timeoutMs, batchSize, rateLimit, statusPolicy); headers, auth, rateLimit and statusPolicy are replaced whole, and null clears rateLimit (no limit) and statusPolicy (no codes of its own). A new URL drops the backoff. A refused update changes nothing.")
     public Uni<RepeaterView> update(@PathParam("id") String id,
             @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "new URL and timeout", value = ApiExamples.UPDATE_REPEATER))) JsonNode body, @Context SecurityContext who)
+                    examples = {@ExampleObject(name = "new URL and timeout", value = ApiExamples.UPDATE_REPEATER),
+                            @ExampleObject(name = "a rate limit, the default status policy", value = ApiExamples.UPDATE_LIMITS)})) JsonNode body,
+            @Context SecurityContext who)
             throws JsonProcessingException {
         return repeaters.update(Ids.parse(id, "repeater"), body, Callers.name(who));
     }

@@ -45,6 +45,31 @@ class RepeaterPatchTest {
     }
 
     @Test
+    void rateLimitAndStatusPolicyAreKeptWhenAbsentReplacedWhenGivenAndClearedByNull() throws Exception {
+        RepeaterEntity stored = new RepeaterEntity();
+        stored.domain = "acme";
+        stored.ratePerSecond = 5.0;
+        stored.rateBurst = 10;
+        stored.retryStatusCodes = new short[]{404};
+        stored.invalidStatusCodes = new short[]{500};
+
+        CreateRepeaterRequest kept = RepeaterPatch.read(json.readTree("{\"name\": \"n\"}"), json).over(stored, Map.of());
+        assertEquals(new CreateRepeaterRequest.RateLimit(5.0, 10), kept.rateLimit());
+        assertEquals(new CreateRepeaterRequest.StatusPolicy(java.util.List.of(404), java.util.List.of(500)), kept.statusPolicy());
+
+        CreateRepeaterRequest replaced = RepeaterPatch.read(json.readTree(
+                "{\"rateLimit\": {\"perSecond\": 2}, \"statusPolicy\": {\"retry\": [409]}}"), json).over(stored, Map.of());
+        assertEquals(new CreateRepeaterRequest.RateLimit(2.0, null), replaced.rateLimit(), "the burst is not carried over");
+        assertEquals(new CreateRepeaterRequest.StatusPolicy(java.util.List.of(409), null), replaced.statusPolicy());
+
+        RepeaterPatch clearing = RepeaterPatch.read(json.readTree("{\"rateLimit\": null, \"statusPolicy\": null}"), json);
+        assertEquals(Set.of("rateLimit", "statusPolicy"), clearing.fields);
+        CreateRepeaterRequest cleared = clearing.over(stored, Map.of());
+        assertEquals(null, cleared.rateLimit());
+        assertEquals(null, cleared.statusPolicy());
+    }
+
+    @Test
     void refusesTheDomainUnknownFieldsNullsAndGuessedScalars() {
         ApiException refused = assertThrows(ApiException.class, () -> RepeaterPatch.read(
                 json.readTree("{\"domain\": \"other\", \"colour\": 1, \"name\": null}"), json));

@@ -55,6 +55,52 @@ class RepeaterValidatorTest {
         assertTrue(!RepeaterValidator.hasLoneSurrogate("a\ud83d\ude00b"), "a surrogate pair is fine");
     }
 
+    @Test
+    void rateLimitsAreCheckedAtTheirBounds() {
+        validator.check(limits(new CreateRepeaterRequest.RateLimit(0.001, null), null));
+        validator.check(limits(new CreateRepeaterRequest.RateLimit(100_000.0, 100_000), null));
+        validator.check(limits(new CreateRepeaterRequest.RateLimit(5.0, 1), null));
+        for (Double perSecond : new Double[]{null, 0.0, -1.0, 100_000.01, Double.NaN, Double.POSITIVE_INFINITY}) {
+            assertEquals(List.of("rateLimit.perSecond"), fields(limits(new CreateRepeaterRequest.RateLimit(perSecond, null), null)),
+                    "perSecond " + perSecond);
+        }
+        for (int burst : new int[]{0, -1, 100_001}) {
+            assertEquals(List.of("rateLimit.burst"), fields(limits(new CreateRepeaterRequest.RateLimit(5.0, burst), null)), "burst " + burst);
+        }
+        assertEquals(1, RepeaterDefaults.burstFor(0.001));
+        assertEquals(3, RepeaterDefaults.burstFor(2.5));
+        assertEquals(100_000, RepeaterDefaults.burstFor(100_000));
+    }
+
+    @Test
+    void statusPoliciesHoldCodesFrom300To599InOneListEachAtMost50() {
+        validator.check(limits(null, policy(List.of(300, 404, 404, 599), List.of(500))));
+        validator.check(limits(null, policy(null, null)));
+        validator.check(limits(null, policy(range(300, 350), range(400, 450))));
+        assertEquals(List.of("statusPolicy.retry"), fields(limits(null, policy(List.of(299), null))));
+        assertEquals(List.of("statusPolicy.retry"), fields(limits(null, policy(List.of(200), null))));
+        assertEquals(List.of("statusPolicy.invalidPayload"), fields(limits(null, policy(null, List.of(600)))));
+        assertEquals(List.of("statusPolicy.invalidPayload"), fields(limits(null, policy(null, java.util.Arrays.asList(404, null)))));
+        assertEquals(List.of("statusPolicy.retry"), fields(limits(null, policy(range(300, 351), null))));
+        assertEquals(List.of("statusPolicy"), fields(limits(null, policy(List.of(404, 429), List.of(500, 429)))));
+        // a list already refused is not compared with the other
+        assertEquals(List.of("statusPolicy.retry"), fields(limits(null, policy(List.of(200, 500), List.of(500)))));
+        ApiException both = assertThrows(ApiException.class, () -> validator.check(limits(null, policy(List.of(404, 500), List.of(500, 404)))));
+        assertEquals("a code is either retried or an invalid payload, not both: 404, 500", both.errors.get(0).message());
+    }
+
+    private static CreateRepeaterRequest limits(CreateRepeaterRequest.RateLimit rate, CreateRepeaterRequest.StatusPolicy policy) {
+        return new CreateRepeaterRequest("acme", "crm", "https://x.example/", null, null, null, null, null, rate, policy);
+    }
+
+    private static CreateRepeaterRequest.StatusPolicy policy(List<Integer> retry, List<Integer> invalidPayload) {
+        return new CreateRepeaterRequest.StatusPolicy(retry, invalidPayload);
+    }
+
+    private static List<Integer> range(int from, int to) {
+        return java.util.stream.IntStream.range(from, to).boxed().toList();
+    }
+
     private List<String> fields(CreateRepeaterRequest request) {
         ApiException problem = assertThrows(ApiException.class, () -> validator.check(request));
         return problem.errors.stream().map(ApiException.FieldError::field).toList();
