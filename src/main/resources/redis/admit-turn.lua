@@ -11,8 +11,9 @@
 -- ARGV[12] '1' when adaptive concurrency and learned rates are on
 --
 -- Answers {0, granted, concurrency} admitted (lock taken, tokens spent), {1} another batch holds
--- the lock, {2, wait ms} the domain is over budget, {3, wait ms} the repeater must wait (its rate,
--- or a pause an endpoint asked for). Nothing is written unless the turn is admitted.
+-- the lock, {2, wait ms} the domain is over budget, {3, wait ms} the repeater must wait for its
+-- rate. Nothing is written unless the turn is admitted. (A Retry-After pause lives in PostgreSQL,
+-- as the repeater's next_attempt_at, which the ready query and the claim already honour.)
 if redis.call('EXISTS', KEYS[1]) == 1 then
     return {1}
 end
@@ -26,15 +27,11 @@ if hour_budget > 0 and tonumber(redis.call('GET', KEYS[4]) or '0') >= hour_budge
 end
 
 local adaptive = ARGV[12] == '1'
-local h = redis.call('HMGET', KEYS[2], 'tok', 'ts', 'lr', 'lrts', 'conc', 'pause')
+local h = redis.call('HMGET', KEYS[2], 'tok', 'ts', 'lr', 'lrts', 'conc')
 local ceiling = tonumber(ARGV[5])
 local concurrency = ceiling
 if adaptive and h[5] then
     concurrency = math.max(1, math.min(ceiling, tonumber(h[5])))
-end
-local pause = tonumber(h[6] or '0')
-if pause > now then
-    return {3, pause - now}
 end
 
 -- The rate: the configured one, or lower, one learned from 429s. A learned rate grows back by

@@ -6,10 +6,9 @@
 -- ARGV[1] lock token   ARGV[2] now (epoch ms)   ARGV[3] remote ms spent (0 = none)
 -- ARGV[4] / ARGV[5] how long the minute / hour window keys must live (ms)
 -- ARGV[6] new concurrency ('' = unchanged, 'max' = back to the batch size)
--- ARGV[7] '' or, when the endpoint throttled the turn (429, or 503), the send rate the turn saw
+-- ARGV[7] '' or, when the endpoint answered 429, the send rate the turn saw
 --         (requests/s), used to start a learned rate when none is learned yet
--- ARGV[8] pause until (epoch ms, '' = none): Retry-After, or how long the learned rate needs
--- ARGV[9] requests the endpoint answered (anything but a 429 or a failure), counted per clock second
+-- ARGV[8] requests the endpoint answered (anything but a 429 or a failure), counted per clock second
 --
 -- Answers 1 when the lock was ours and is now gone, else 0.
 local now = tonumber(ARGV[2])
@@ -29,7 +28,7 @@ elseif ARGV[6] ~= '' then
 end
 -- Answers per clock second (this one and the one before): what the endpoint took lately, the
 -- best estimate of its rate limit when it says 429.
-local answered = tonumber(ARGV[9])
+local answered = tonumber(ARGV[8])
 local h = redis.call('HMGET', KEYS[2], 'okw', 'okc', 'okp', 'lr', 'lrts')
 local second = math.floor(now / 1000)
 local okw, okc, okp = tonumber(h[1] or '-1'), tonumber(h[2] or '0'), tonumber(h[3] or '0')
@@ -58,10 +57,6 @@ if ARGV[7] ~= '' then
         redis.call('HSET', KEYS[2], 'lr', tostring(math.max(0.2, learned)), 'lrts', now)
     end
     redis.call('HSET', KEYS[2], 'tok', 0, 'ts', now)
-    touched = true
-end
-if ARGV[8] ~= '' then
-    redis.call('HSET', KEYS[2], 'pause', ARGV[8])
     touched = true
 end
 if touched then

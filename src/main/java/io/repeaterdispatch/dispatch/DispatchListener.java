@@ -30,7 +30,7 @@ public interface DispatchListener {
     default void domainOverBudget(String domain, long waitMs) {
     }
 
-    /** A turn was refused because the repeater is at its rate, or an endpoint asked for a pause. */
+    /** A turn was refused because the repeater is at its rate (configured, or learned from 429s). */
     default void rateLimited(long repeaterId, long waitMs) {
     }
 

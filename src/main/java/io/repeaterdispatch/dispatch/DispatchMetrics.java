@@ -95,7 +95,7 @@ public class DispatchMetrics implements DispatchListener {
                 .baseUnit("seconds")
                 .register(registry);
         rateWaits = Counter.builder("repeater.dispatch.limits.rate.waits")
-                .description("Repeater turns skipped because the repeater was at its rate or paused by its endpoint")
+                .description("Repeater turns skipped because the repeater was at its rate (configured or learned from 429s)")
                 .register(registry);
         concurrencyDown = concurrencyChanges("down");
         concurrencyUp = concurrencyChanges("up");

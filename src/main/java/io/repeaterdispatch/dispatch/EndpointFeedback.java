@@ -46,18 +46,18 @@ final class EndpointFeedback {
         }
         int sent = results.size();
         if (!adaptive || sent == 0) {
-            return new TurnReport(remoteMs, TurnReport.UNCHANGED, null, null, 0);
+            return new TurnReport(remoteMs, TurnReport.UNCHANGED, null, 0);
         }
         if (overloaded) {
             Double seenRate = throttled ? sent * 1000.0 / Math.max(1, turnMillis) : null;
-            return new TurnReport(remoteMs, Math.max(1, sent / 2), seenRate, null, answered);
+            return new TurnReport(remoteMs, Math.max(1, sent / 2), seenRate, answered);
         }
         if (failed > 0 && answered > 0) {
-            return new TurnReport(remoteMs, Math.max(1, Math.min(sent - 1, answered)), null, null, answered);
+            return new TurnReport(remoteMs, Math.max(1, Math.min(sent - 1, answered)), null, answered);
         }
         if (failed == 0 && sent >= concurrency && concurrency < batchSize) {
-            return new TurnReport(remoteMs, concurrency + 1 >= batchSize ? TurnReport.BACK_TO_MAX : concurrency + 1, null, null, answered);
+            return new TurnReport(remoteMs, concurrency + 1 >= batchSize ? TurnReport.BACK_TO_MAX : concurrency + 1, null, answered);
         }
-        return new TurnReport(remoteMs, TurnReport.UNCHANGED, null, null, answered);
+        return new TurnReport(remoteMs, TurnReport.UNCHANGED, null, answered);
     }
 }

@@ -150,7 +150,7 @@ public class RepeaterLock implements LearnedConcurrency {
         String[] args = {keys.lock, keys.limit, keys.minute, keys.hour, lock.token, Long.toString(now),
                 Long.toString(report.remoteMs()), Long.toString(keys.minuteEnds - now + 60_000), Long.toString(keys.hourEnds - now + 60_000),
                 concurrency, report.throttledAtRate() == null ? "" : Double.toString(report.throttledAtRate()),
-                report.pauseUntilMs() == null ? "" : Long.toString(report.pauseUntilMs()), Integer.toString(report.answered())};
+                Integer.toString(report.answered())};
         return TurnScripts.END.run(redis, args).onFailure().invoke(availability::failed)
                 .map(reply -> reply != null && reply.toLong() == 1L);
     }

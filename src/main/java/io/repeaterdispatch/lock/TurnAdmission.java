@@ -15,7 +15,7 @@ public sealed interface TurnAdmission {
     record OverBudget(long waitMs) implements TurnAdmission {
     }
 
-    /** The repeater is at its rate, or an endpoint asked for a pause: ask again in {@code waitMs}. */
+    /** The repeater is at its rate (configured, or learned from 429s): ask again in {@code waitMs}. */
     record MustWait(long waitMs) implements TurnAdmission {
     }
 }
