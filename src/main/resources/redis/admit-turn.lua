@@ -9,8 +9,10 @@
 -- ARGV[8] minute budget ms (0 = none)   ARGV[9] hour budget ms (0 = none)
 -- ARGV[10] end of the minute window (epoch ms)   ARGV[11] end of the hour window (epoch ms)
 -- ARGV[12] '1' when adaptive concurrency and learned rates are on
+-- ARGV[13] / ARGV[14] how long the minute / hour window keys must live (ms)
 --
--- Answers {0, granted, concurrency} admitted (lock taken, tokens spent), {1} another batch holds
+-- Answers {0, granted, concurrency, reserved ms} admitted (lock taken, tokens spent, the turn's
+-- expected remote time reserved in the domain's windows), {1} another batch holds
 -- the lock, {2, wait ms} the domain is over budget, {3, wait ms} the repeater must wait for its
 -- rate. Nothing is written unless the turn is admitted. (A Retry-After pause lives in PostgreSQL,
 -- as the repeater's next_attempt_at, which the ready query and the claim already honour.)
@@ -27,7 +29,7 @@ if hour_budget > 0 and tonumber(redis.call('GET', KEYS[4]) or '0') >= hour_budge
 end
 
 local adaptive = ARGV[12] == '1'
-local h = redis.call('HMGET', KEYS[2], 'tok', 'ts', 'lr', 'lrts', 'conc')
+local h = redis.call('HMGET', KEYS[2], 'tok', 'ts', 'lr', 'lrts', 'conc', 'avg')
 local ceiling = tonumber(ARGV[5])
 local concurrency = ceiling
 if adaptive and h[5] then
@@ -61,5 +63,18 @@ if rate > 0 then
     redis.call('HSET', KEYS[2], 'tok', tostring(tokens - wanted), 'ts', now)
     redis.call('PEXPIRE', KEYS[2], 3600000)
 end
+-- Reserve what the turn is expected to spend (its requests at the repeater's mean duration), so
+-- turns admitted together cannot all pass a budget none of them has charged yet; the end of the
+-- turn charges the difference to what it really spent.
+local reserved = 0
+if (minute_budget > 0 or hour_budget > 0) and h[6] then
+    reserved = math.floor(wanted * tonumber(h[6]))
+    if reserved > 0 then
+        redis.call('INCRBY', KEYS[3], reserved)
+        redis.call('PEXPIRE', KEYS[3], ARGV[13])
+        redis.call('INCRBY', KEYS[4], reserved)
+        redis.call('PEXPIRE', KEYS[4], ARGV[14])
+    end
+end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return {0, wanted, concurrency}
+return {0, wanted, concurrency, reserved}

@@ -13,8 +13,8 @@ import java.util.List;
  * learned request rate, beginning from the rate the turn saw;</li>
  * <li>a fragile endpoint (some requests answered, others failed) drops to the number it answered:
  * the concurrency it took;</li>
- * <li>a turn that used its whole concurrency and got only answers raises it by one, up to the batch
- * size;</li>
+ * <li>a turn that used its whole concurrency and got only answers counts toward raising it: three
+ * in a row raise it by one, up to the batch size (Redis keeps the count, see end-turn.lua);</li>
  * <li>a turn where everything failed changes nothing here: that is an outage, the backoff's business.</li>
  * </ul>
  * Every turn reports its remote time, which the domain's budget is charged with. Pure: no I/O.
@@ -46,18 +46,18 @@ final class EndpointFeedback {
         }
         int sent = results.size();
         if (!adaptive || sent == 0) {
-            return new TurnReport(remoteMs, TurnReport.UNCHANGED, null, 0);
+            return new TurnReport(remoteMs, TurnReport.UNCHANGED, null, 0, sent);
         }
         if (overloaded) {
             Double seenRate = throttled ? sent * 1000.0 / Math.max(1, turnMillis) : null;
-            return new TurnReport(remoteMs, Math.max(1, sent / 2), seenRate, answered);
+            return new TurnReport(remoteMs, Math.max(1, sent / 2), seenRate, answered, sent);
         }
         if (failed > 0 && answered > 0) {
-            return new TurnReport(remoteMs, Math.max(1, Math.min(sent - 1, answered)), null, answered);
+            return new TurnReport(remoteMs, Math.max(1, Math.min(sent - 1, answered)), null, answered, sent);
         }
         if (failed == 0 && sent >= concurrency && concurrency < batchSize) {
-            return new TurnReport(remoteMs, concurrency + 1 >= batchSize ? TurnReport.BACK_TO_MAX : concurrency + 1, null, answered);
+            return new TurnReport(remoteMs, TurnReport.GROW, null, answered, sent);
         }
-        return new TurnReport(remoteMs, TurnReport.UNCHANGED, null, answered);
+        return new TurnReport(remoteMs, TurnReport.UNCHANGED, null, answered, sent);
     }
 }

@@ -91,10 +91,8 @@ public class RepeaterBatchRunner {
                 .map(outcome -> {
                     if (outcome.ran()) {
                         Sent sent = outcome.value();
-                        int learned = sent.report().concurrency();
-                        int concurrency = learned == TurnReport.UNCHANGED ? sent.concurrency()
-                                : learned == TurnReport.BACK_TO_MAX ? batchSize : learned;
-                        if (learned != TurnReport.UNCHANGED && concurrency != sent.concurrency()) {
+                        int concurrency = outcome.concurrencyAfter();
+                        if (limited && concurrency != sent.concurrency()) {
                             concurrencyChanged(repeater, sent.concurrency(), concurrency, batchSize);
                         }
                         return new TurnEnd(sent.more(), 0, false, concurrency);

@@ -105,7 +105,7 @@ public class RepeaterLock implements LearnedConcurrency {
                 Integer.toString(request.batchSize()), rate == null ? "0" : Double.toString(rate.perSecond()),
                 rate == null ? "1" : Integer.toString(rate.burst()), Long.toString(budget.perMinuteMs()),
                 Long.toString(budget.perHourMs()), Long.toString(keys.minuteEnds), Long.toString(keys.hourEnds),
-                request.adaptive() ? "1" : "0"};
+                request.adaptive() ? "1" : "0", Long.toString(keys.minuteEnds - now + 60_000), Long.toString(keys.hourEnds - now + 60_000)};
         return TurnScripts.ADMIT.run(redis, args)
                 .ifNoItem().after(acquireTimeout).failWith(() -> new TimeoutException("no answer to the turn admission within " + acquireTimeout))
                 .onFailure().transform(error -> {
@@ -124,35 +124,39 @@ public class RepeaterLock implements LearnedConcurrency {
                                 held.remove(lock);
                                 vertx.cancelTimer(watchdog);
                                 TurnReport said = error == null ? report.apply(value) : TurnReport.NOTHING;
-                                Uni<Boolean> ended = endTurn(lock, request, said).onFailure().recoverWithNull();
+                                Uni<Integer> ended = endTurn(lock, keys, admitted.reservedMs(), request.batchSize(), said)
+                                        .onFailure().recoverWithItem(admitted.concurrency());
                                 if (error != null) {
                                     return ended.onItem().<TurnOutcome<T>>transformToUni(x -> Uni.createFrom().failure(error));
                                 }
-                                return ended.map(x -> TurnOutcome.ran(value));
+                                return ended.map(concurrencyNow -> TurnOutcome.ran(value, concurrencyNow));
                             });
                 });
     }
 
     private static TurnAdmission admission(Response reply) {
         return switch (reply.get(0).toInteger()) {
-            case 0 -> new TurnAdmission.Admitted(reply.get(1).toInteger(), reply.get(2).toInteger());
+            case 0 -> new TurnAdmission.Admitted(reply.get(1).toInteger(), reply.get(2).toInteger(), reply.get(3).toLong());
             case 1 -> new TurnAdmission.Locked();
             case 2 -> new TurnAdmission.OverBudget(reply.get(1).toLong());
             default -> new TurnAdmission.MustWait(reply.get(1).toLong());
         };
     }
 
-    private Uni<Boolean> endTurn(Held lock, TurnRequest request, TurnReport report) {
+    /** Charged to the admission's windows, where its reservation went. */
+    /** @return the repeater's concurrency after the turn, as Redis now holds it */
+    private Uni<Integer> endTurn(Held lock, Keys keys, long reservedMs, int batchSize, TurnReport report) {
         long now = clock.now().toEpochMilli();
-        Keys keys = keys(request.repeaterId(), request.domain(), now);
         String concurrency = report.concurrency() == TurnReport.UNCHANGED ? ""
-                : report.concurrency() == TurnReport.BACK_TO_MAX ? "max" : Integer.toString(report.concurrency());
+                : report.concurrency() == TurnReport.GROW ? "grow" : Integer.toString(report.concurrency());
         String[] args = {keys.lock, keys.limit, keys.minute, keys.hour, lock.token, Long.toString(now),
-                Long.toString(report.remoteMs()), Long.toString(keys.minuteEnds - now + 60_000), Long.toString(keys.hourEnds - now + 60_000),
+                Long.toString(report.remoteMs() - reservedMs), Long.toString(Math.max(1, keys.minuteEnds - now + 60_000)),
+                Long.toString(Math.max(1, keys.hourEnds - now + 60_000)),
                 concurrency, report.throttledAtRate() == null ? "" : Double.toString(report.throttledAtRate()),
-                Integer.toString(report.answered())};
+                Integer.toString(report.answered()), Integer.toString(report.sent()), Long.toString(report.remoteMs()),
+                Integer.toString(batchSize)};
         return TurnScripts.END.run(redis, args).onFailure().invoke(availability::failed)
-                .map(reply -> reply != null && reply.toLong() == 1L);
+                .map(reply -> reply.get(1).toInteger());
     }
 
     /** The repeater's concurrency as Redis holds it: null when it is at its batch size (nothing learned). */
@@ -180,14 +184,17 @@ public class RepeaterLock implements LearnedConcurrency {
                 }));
     }
 
-    /** A turn Redis admitted and ran, or the admission that refused it. */
-    public record TurnOutcome<T>(T value, TurnAdmission refusal) {
-        static <T> TurnOutcome<T> ran(T value) {
-            return new TurnOutcome<>(value, null);
+    /**
+     * A turn Redis admitted and ran (with the repeater's concurrency once it ended), or the
+     * admission that refused it.
+     */
+    public record TurnOutcome<T>(T value, int concurrencyAfter, TurnAdmission refusal) {
+        static <T> TurnOutcome<T> ran(T value, int concurrencyAfter) {
+            return new TurnOutcome<>(value, concurrencyAfter, null);
         }
 
         static <T> TurnOutcome<T> refused(TurnAdmission why) {
-            return new TurnOutcome<>(null, why);
+            return new TurnOutcome<>(null, 0, why);
         }
 
         public boolean ran() {

@@ -3,8 +3,11 @@ package io.repeaterdispatch.lock;
 /** Redis' answer to a {@link TurnRequest}. */
 public sealed interface TurnAdmission {
 
-    /** The lock is ours; send at most {@code granted} records (the repeater's concurrency is {@code concurrency}). */
-    record Admitted(int granted, int concurrency) implements TurnAdmission {
+    /**
+     * The lock is ours; send at most {@code granted} records (the repeater's concurrency is
+     * {@code concurrency}); {@code reservedMs} of the domain's budget is held for the turn.
+     */
+    record Admitted(int granted, int concurrency, long reservedMs) implements TurnAdmission {
     }
 
     /** Another batch, of this replica or another, holds the repeater's lock. */

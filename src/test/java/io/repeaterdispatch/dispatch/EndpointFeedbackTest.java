@@ -78,11 +78,11 @@ class EndpointFeedbackTest {
     }
 
     @Test
-    void aWholeTurnOfAnswersRaisesTheConcurrencyByOneUpToTheBatchSize() {
-        assertEquals(4, EndpointFeedback.after(times(3, answer(200, 5)), 3, 10, 30, true).concurrency());
-        assertEquals(TurnReport.BACK_TO_MAX, EndpointFeedback.after(times(9, answer(200, 5)), 9, 10, 30, true).concurrency());
+    void aWholeTurnOfAnswersAtFullConcurrencyCountsTowardRaisingIt() {
+        assertEquals(TurnReport.GROW, EndpointFeedback.after(times(3, answer(200, 5)), 3, 10, 30, true).concurrency());
+        assertEquals(TurnReport.GROW, EndpointFeedback.after(times(9, answer(200, 5)), 9, 10, 30, true).concurrency());
         // invalid payloads are answers too: the endpoint coped with the load
-        assertEquals(5, EndpointFeedback.after(times(4, answer(422, 5)), 4, 10, 30, true).concurrency());
+        assertEquals(TurnReport.GROW, EndpointFeedback.after(times(4, answer(422, 5)), 4, 10, 30, true).concurrency());
     }
 
     @Test

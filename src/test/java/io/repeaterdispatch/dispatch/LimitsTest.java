@@ -90,9 +90,7 @@ class LimitsTest extends IntegrationTest {
         long repeater = createRepeater(domain, receiver.url("/slow"), 2);
         api().body(Map.of("remoteTimePerMinuteMs", 100)).put("/api/v1/domains/" + domain + "/limits").then().statusCode(200);
         Await.until("this replica re-read its limits after the change", () -> limits.budget(domain).perMinuteMs() == 100);
-        // Budget windows are clock minutes: start just after one begins, so real time cannot cross
-        // into the next minute while the test runs.
-        clock.advance(Duration.ofMillis(60_000 - clock.now().toEpochMilli() % 60_000 + 500));
+        startOfAMinute();
         AtomicLong overBudgetFor = listen(new DispatchListener() {
             final AtomicLong waitMs = new AtomicLong(-1);
 
@@ -117,6 +115,43 @@ class LimitsTest extends IntegrationTest {
     }
 
     @Test
+    void turnsAdmittedTogetherReserveTheirExpectedRemoteTime() {
+        String domain = "reserve-" + System.nanoTime();
+        receiver.answer("/slow", hit -> receiver.later(150, Reply.of(200)));
+        long r1 = createRepeater(domain, receiver.url("/slow"), 2);
+        long r2 = createRepeater(domain, receiver.url("/slow"), 2);
+        startOfAMinute();
+        enqueue(r1, 2, "a");
+        enqueue(r2, 2, "b");
+        Await.until("both delivered once: their mean request time learned", () -> records(r1, SUCCEEDED) + records(r2, SUCCEEDED) == 4);
+
+        api().body(Map.of("remoteTimePerMinuteMs", 250)).put("/api/v1/domains/" + domain + "/limits").then().statusCode(200);
+        Await.until("this replica re-read its limits after the change", () -> limits.budget(domain).perMinuteMs() == 250);
+        startOfAMinute();
+        AtomicInteger skips = listen(new DispatchListener() {
+            final AtomicInteger n = new AtomicInteger();
+
+            @Override
+            public void domainOverBudget(String d, long waitMs) {
+                n.incrementAndGet();
+            }
+        }).n;
+        loop.stop(); // both ready at once: the second admission comes while the first turn runs
+        enqueue(r1, 2, "c");
+        enqueue(r2, 2, "d");
+        loop.start();
+        Await.until("the second turn refused", () -> skips.get() >= 1);
+        Await.until("the first turn recorded", () -> records(r1, SUCCEEDED) + records(r2, SUCCEEDED) == 6);
+        assertEquals(6, receiver.hits("/slow").size(), "the first turn's ~300 ms reserved at admission kept the second out of a 250 ms budget");
+        assertEquals(2, records(r1, PENDING) + records(r2, PENDING));
+    }
+
+    /** Budget windows are clock minutes: start just after one begins, so real time cannot cross into the next mid-test. */
+    private void startOfAMinute() {
+        clock.advance(Duration.ofMillis(60_000 - clock.now().toEpochMilli() % 60_000 + 500));
+    }
+
+    @Test
     void a429HalvesTheConcurrencyAndAnswersBringItBackToTheBatchSize() {
         AtomicInteger requests = new AtomicInteger();
         receiver.answer("/limited", hit -> now(requests.incrementAndGet() <= 8 ? 429 : 200));
@@ -128,7 +163,7 @@ class LimitsTest extends IntegrationTest {
                 changes.add(new int[]{from, to});
             }
         });
-        enqueue(repeater, 40, "p");
+        enqueue(repeater, 100, "p"); // 8 throttled, then three whole turns at each level from 4 to 7 (66), then 8
         Await.until("halved by the 429s", () -> !changes.isEmpty());
         assertEquals(8, changes.get(0)[0]);
         assertEquals(4, changes.get(0)[1]);
@@ -142,7 +177,7 @@ class LimitsTest extends IntegrationTest {
         // The learned rate paces it now: move the clock on until everything is delivered.
         Await.until("all delivered", () -> {
             advance(Duration.ofSeconds(5));
-            return records(repeater, SUCCEEDED) == 40;
+            return records(repeater, SUCCEEDED) == 100;
         });
         int[] last = changes.get(changes.size() - 1);
         assertEquals(8, last[1], "back at its batch size: " + describe(changes));
@@ -151,7 +186,7 @@ class LimitsTest extends IntegrationTest {
             assertEquals(changes.get(i)[0] + 1, changes.get(i)[1], "grows one at a time: " + describe(changes));
         }
         assertEquals(1, count("SELECT max(attempt_count) FROM repeat_record_history WHERE repeater_id = $1", repeater));
-        assertEquals(48, count("SELECT count(*) FROM repeat_record_attempt a JOIN repeat_record_history h ON h.id = a.record_id"
+        assertEquals(108, count("SELECT count(*) FROM repeat_record_attempt a JOIN repeat_record_history h ON h.id = a.record_id"
                 + " WHERE h.repeater_id = $1", repeater), "the throttled attempts are listed");
     }
 
