@@ -105,7 +105,7 @@ if (s7ok) {
   }
   if (b && b.limitsOn) {
     const f = x => !x ? 'not run' : `burst ${fmt(x.receiverBurstMedian)} (peak open ${fmt(x.receiverPeakOpenMedian)}), \`concurrency.effective\` ${fmt(x.effectiveMedian)}; ${fmt(x.deliveriesPerS)} deliveries/s, ${fmt(x.failedPct)} % 500s`;
-    p(`| 7b | Fragile endpoint (k = ${b.limitsOn.k} at once, ${b.limitsOn.holdMs} ms), batch ${b.limitsOn.batchSize}, after ${b.limitsOn.convergeS} s: the repeater's `concurrency.effective` (median of per-second samples; the receiver's burst, which counts every probe of k + 1, beside it), deliveries/s, 500s | limits on: ${f(b.limitsOn)}; limits off: ${f(b.limitsOff)} | | converges to k | ${judge(b.limitsOn.effectiveMedian === null ? null : b.limitsOn.effectiveMedian === b.limitsOn.k)}${absent('concurrencyField')} |`);
+    p(`| 7b | Fragile endpoint (k = ${b.limitsOn.k} at once, ${b.limitsOn.holdMs} ms), batch ${b.limitsOn.batchSize}, after ${b.limitsOn.convergeS} s: the repeater's \`concurrency.effective\` (median of per-second samples; the receiver's burst, which counts every probe of k + 1, beside it), deliveries/s, 500s | limits on: ${f(b.limitsOn)}; limits off: ${f(b.limitsOff)} | | converges to k | ${judge(b.limitsOn.effectiveMedian === null ? null : b.limitsOn.effectiveMedian === b.limitsOn.k)}${absent('concurrencyField')} |`);
   }
   if (c) {
     const q = x => `p50 ${fmt(x.smallLatency.p50Ms)} ms, p99 ${x.smallLatency.p99Ms === null ? 'n/a' : fmt(x.smallLatency.p99Ms) + ' ms'}`;
