@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Everything that shapes the dispatch loop; keys live under {@code dispatch.*}. */
@@ -187,5 +188,11 @@ public interface DispatchConfig {
         /** Statement timeout of that count, so a slow database never makes counts pile up. */
         @WithDefault("5s")
         Duration backlogTimeout();
+
+        /**
+         * Domains whose remote time (what their budget measures) gets a series of its own; all
+         * others count under {@code domain="other"}. Opt-in, so tenants never multiply series unasked.
+         */
+        Optional<List<String>> budgetDomains();
     }
 }

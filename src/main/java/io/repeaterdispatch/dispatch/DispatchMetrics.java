@@ -44,7 +44,8 @@ public class DispatchMetrics implements DispatchListener {
     private final Counter lockContended;
     private final Map<Path, AtomicInteger> inFlight = new EnumMap<>(Path.class);
     private final Map<String, Counter> budgetSkips = new ConcurrentHashMap<>();
-    private final Counter remoteSeconds;
+    private final Set<String> budgetDomains;
+    private final Map<String, Counter> remoteSeconds = new ConcurrentHashMap<>();
     private final Counter rateWaits;
     private final Counter concurrencyDown;
     private final Counter concurrencyUp;
@@ -90,10 +91,7 @@ public class DispatchMetrics implements DispatchListener {
         lockContended = Counter.builder("repeater.dispatch.lock.contended")
                 .description("Repeater turns skipped because another batch (any replica) held the repeater's lock")
                 .register(registry);
-        remoteSeconds = Counter.builder("repeater.dispatch.limits.remote")
-                .description("Remote time spent waiting on endpoints (the domain budgets' measure), all domains together")
-                .baseUnit("seconds")
-                .register(registry);
+        budgetDomains = Set.copyOf(config.metrics().budgetDomains().orElse(List.of()));
         rateWaits = Counter.builder("repeater.dispatch.limits.rate.waits")
                 .description("Repeater turns skipped because the repeater was at its rate (configured or learned from 429s)")
                 .register(registry);
@@ -175,7 +173,12 @@ public class DispatchMetrics implements DispatchListener {
     @Override
     public void attemptRecorded(Path path, long repeaterId, String domain, DeliveryResult result) {
         httpRequest.get(path).record(result.durationMs(), TimeUnit.MILLISECONDS);
-        remoteSeconds.increment(result.durationMs() / 1000.0);
+        remoteSeconds.computeIfAbsent(budgetDomains.contains(domain) ? domain : "other", d -> Counter.builder("repeater.dispatch.limits.remote")
+                .description("Remote time spent waiting on endpoints (what the domain budgets measure); domains listed in"
+                        + " dispatch.metrics.budget-domains on their own, the rest as domain=other")
+                .baseUnit("seconds")
+                .tag("domain", d)
+                .register(registry)).increment(result.durationMs() / 1000.0);
         if (OUTCOMES.contains(result.outcome())) {
             attempts.computeIfAbsent(new AttemptKey(path, domain, result.outcome()), this::attemptsCounter).increment();
         }

@@ -106,6 +106,9 @@ class LimitsTest extends IntegrationTest {
         assertTrue(overBudgetFor.get() > 0 && overBudgetFor.get() <= 60_000, "until the minute ends: " + overBudgetFor.get());
         assertNull(repeater(repeater).getValue("next_attempt_at"), "skipped, not backed off");
         assertEquals(4, records(repeater, PENDING));
+        assertTrue(io.restassured.RestAssured.get("/q/metrics").asString()
+                        .contains("repeater_dispatch_limits_budget_skips_total{domain=\"" + domain + "\"}"),
+                "the skip counted under the domain that reached its budget");
 
         overBudgetFor.set(-1);
         advance(Duration.ofMinutes(1));
@@ -171,6 +174,7 @@ class LimitsTest extends IntegrationTest {
                 .body("concurrency.effective", org.hamcrest.Matchers.equalTo(4))
                 .body("concurrency.max", org.hamcrest.Matchers.equalTo(8));
         assertEquals(0, repeater(repeater).getInteger("consecutive_failed_batches"), "a 429 is no outage");
+        assertTrue(io.restassured.RestAssured.get("/q/metrics").asString().contains("repeater_dispatch_limits_concurrency_changes_total{direction=\"down\"}"));
         assertEquals(0, count("SELECT coalesce(sum(attempt_count), 0) FROM repeat_record WHERE repeater_id = $1", repeater),
                 "throttled attempts do not count");
 
