@@ -163,8 +163,9 @@ queued_db() { sql "SELECT count(*) FROM repeat_record WHERE state IN (1, 2)"; }
 
 wait_all_delivered() { # seconds -> sets RECOVERED_AT (ms) or fails
   local total deadline=$(( $(date +%s) + $1 ))
-  total=$(sql "SELECT count(*) FROM repeat_record_all")
-  while [ "$(delivered_db)" != "$total" ]; do
+  # Counted anew each time: a feeder's last INSERT (a psql that outlives its killed loop) may commit
+  # after the wait starts, and a total read once would then never be met.
+  while total=$(sql "SELECT count(*) FROM repeat_record_all"); [ "$(delivered_db)" != "$total" ]; do
     if [ "$(date +%s)" -ge $deadline ]; then
       fail "not everything delivered within $1 s: $(delivered_db) of $total succeeded in the database"
       return 1
