@@ -6,7 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 
 /** Reads and checks an enqueue body: a non-empty JSON array of {"payloadId": "...", "payload": <any JSON>}. */
 @ApplicationScoped
@@ -15,6 +17,9 @@ public class EnqueueItems {
     /** The records to queue, in input order: parallel lists of payload ids and payload JSON texts. */
     public record Items(List<String> payloadIds, List<String> payloads) {
     }
+
+    /** An item's fields; anything else is refused (the body is read as a tree, so Jackson's StrictFields cannot see them). */
+    static final Set<String> ITEM_FIELDS = Set.of("payloadId", "payload");
 
     private final AdminConfig admin;
 
@@ -39,6 +44,13 @@ public class EnqueueItems {
             if (!item.isObject()) {
                 errors.add(new ApiException.FieldError("[" + i + "]", "must be an object"));
                 continue;
+            }
+            Iterator<String> names = item.fieldNames();
+            while (names.hasNext()) {
+                String name = names.next();
+                if (!ITEM_FIELDS.contains(name)) {
+                    errors.add(ApiException.unknownField("[" + i + "]." + name, ITEM_FIELDS)); // payload's own fields are its business
+                }
             }
             if (payloadId == null || !payloadId.isTextual() || payloadId.asText().isBlank() || payloadId.asText().length() > 255
                     || RepeaterValidator.hasControl(payloadId.asText()) || RepeaterValidator.hasLoneSurrogate(payloadId.asText())) {
