@@ -9,6 +9,7 @@ WITH queued AS (
     INSERT INTO admin_audit (at, actor, action, target, detail)
     SELECT $4, $5, 'records.enqueue', 'repeater/' || $1,
            jsonb_build_object('records', count(*), 'firstRecordId', min(id), 'lastRecordId', max(id))
+           || CASE WHEN $6::text IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('idempotencyKey', $6::text) END
       FROM queued HAVING count(*) > 0
 )
 SELECT id FROM queued

@@ -3,6 +3,7 @@ package io.repeaterdispatch.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,4 +25,15 @@ public interface AdminConfig {
     /** Largest single payload, in bytes of its JSON text (larger: 413). */
     @WithDefault("1048576")
     int maxPayloadBytes();
+
+    Idempotency idempotency();
+
+    interface Idempotency {
+        /**
+         * How long an enqueue's Idempotency-Key answers a retry with the first call's records;
+         * its table keeps a day partition this long rounded up to days, plus one (retention).
+         */
+        @WithDefault("24h")
+        Duration window();
+    }
 }

@@ -63,12 +63,20 @@ public class ConfigCheck {
         between(problems, "dispatch.http.response-excerpt-bytes", d.http().responseExcerptBytes(), 0, 1 << 20);
         between(problems, "admin.max-enqueue-items", a.maxEnqueueItems(), 1, 1_000_000);
         between(problems, "admin.max-payload-bytes", a.maxPayloadBytes(), 1, Integer.MAX_VALUE);
+        atLeast(problems, "admin.idempotency.window", a.idempotency().window(), Duration.ofSeconds(1));
+        atMost(problems, "admin.idempotency.window", a.idempotency().window(), Duration.ofDays(365));
         return problems;
     }
 
     private static void atLeast(List<String> problems, String key, Duration value, Duration least) {
         if (value.compareTo(least) < 0) {
             problems.add(key + " (" + value + ") must be at least " + least);
+        }
+    }
+
+    private static void atMost(List<String> problems, String key, Duration value, Duration most) {
+        if (value.compareTo(most) > 0) {
+            problems.add(key + " (" + value + ") must be at most " + most);
         }
     }
 

@@ -3,6 +3,7 @@ package io.repeaterdispatch.retention;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
+import io.repeaterdispatch.config.AdminConfig;
 import io.repeaterdispatch.config.RetentionConfig;
 import io.repeaterdispatch.core.DispatchClock;
 import io.repeaterdispatch.store.Partition;
@@ -19,7 +20,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Keeps history and attempts bounded by partition: every {@code retention.interval} each replica
+ * Keeps history, attempts, the audit trail and idempotency keys bounded by partition: every {@code retention.interval} each replica
  * tries the maintenance lock (a PostgreSQL session advisory lock: released at the end of every run,
  * failed or not, and freed by PostgreSQL if the replica or its connection dies); the one that
  * holds it creates the periods ahead and drops the expired ones of each table ({@link RetentionPlan}), one short transaction each. Every replica then refreshes the
@@ -40,11 +41,13 @@ public class PartitionMaintenance {
     private final PartitionCatalog catalog;
     private final PartitionGauges gauges;
     private final RetentionConfig config;
+    private final AdminConfig admin;
     private final DispatchClock clock;
     private final AtomicBoolean running = new AtomicBoolean();
 
     public PartitionMaintenance(Pool pool, PartitionCatalog catalog, PartitionGauges gauges, RetentionConfig config,
-                                DispatchClock clock) {
+                                AdminConfig admin, DispatchClock clock) {
+        this.admin = admin;
         this.pool = pool;
         this.catalog = catalog;
         this.gauges = gauges;
@@ -94,7 +97,7 @@ public class PartitionMaintenance {
 
     private Uni<Void> maintain(SqlConnection conn, PartitionedTable table) {
         return catalog.partitions(conn, table.table).flatMap(partitions -> {
-            RetentionPlan plan = RetentionPlan.of(table.table, table.granularity, partitions, clock.now(), table.retention(config), config.daysAhead());
+            RetentionPlan plan = RetentionPlan.of(table.table, table.granularity, partitions, clock.now(), table.retention(config, admin), config.daysAhead());
             Multi<Void> creates = Multi.createFrom().iterable(plan.create())
                     .onItem().transformToUniAndConcatenate(day -> create(conn, table, day));
             Multi<Void> drops = Multi.createFrom().iterable(plan.drop())
@@ -119,7 +122,7 @@ public class PartitionMaintenance {
         long bytes = partitions.stream().filter(p -> p.name().equals(name)).mapToLong(Partition::bytes).sum();
         return catalog.drop(conn, table.table, name, config.lockTimeout())
                 .invoke(() -> LOG.infof("partition dropped table=%s partition=%s bytes=%d retention=%s", table.table, name, bytes,
-                        table.retention(config)))
+                        table.retention(config, admin)))
                 .onFailure().invoke(error -> LOG.warnf("partition not dropped table=%s partition=%s: %s", table.table, name, error.toString()))
                 .onFailure().recoverWithNull();
     }

@@ -137,6 +137,24 @@ class OpenApiRoutesTest extends IntegrationTest {
                 "limits view: " + limitsView + " among " + names(schemas));
     }
 
+    /** The enqueue route documents its Idempotency-Key header: optional, described, a string of 1-255 characters. */
+    @Test
+    void documentDescribesTheIdempotencyKeyHeaderOfTheEnqueueRoute() throws Exception {
+        JsonNode enqueue = openApi().path("paths").path("/api/v1/repeaters/{id}/records").path("post");
+        JsonNode header = null;
+        for (JsonNode parameter : enqueue.path("parameters")) {
+            if ("header".equals(parameter.path("in").asText()) && "Idempotency-Key".equals(parameter.path("name").asText())) {
+                header = parameter;
+            }
+        }
+        assertTrue(header != null, "the header is a parameter of the operation: " + enqueue.path("parameters"));
+        assertFalse(header.path("required").asBoolean(false), "optional");
+        assertTrue(header.path("description").asText().contains("admin.idempotency.window"), header.toString());
+        assertEquals("string", header.path("schema").path("type").asText(), header.toString());
+        assertEquals(255, header.path("schema").path("maxLength").asInt(), header.toString());
+        assertTrue(enqueue.path("description").asText().contains("422"), "the operation says what a reused key answers");
+    }
+
     /** A schema, or the one it refers to ($ref, possibly beside other keywords or inside allOf/anyOf). */
     private static JsonNode schema(JsonNode document, JsonNode node) {
         String ref = node.path("$ref").asText("");

@@ -30,6 +30,8 @@ class ProblemShapeTest extends IntegrationTest {
         cases.put("400 wrong type", () -> api().body("{\"domain\":\"a\",\"name\":\"n\",\"url\":\"http://h/\",\"timeoutMs\":\"x\"}")
                 .post("/api/v1/repeaters"));
         cases.put("400 validation", () -> api().body("{\"domain\":\"bad domain\",\"url\":\"ftp://x\"}").post("/api/v1/repeaters"));
+        cases.put("400 unknown field", () -> api().body("{\"domain\":\"a\",\"name\":\"n\",\"url\":\"http://h/\",\"ordering\":\"strict\"}")
+                .post("/api/v1/repeaters"));
         cases.put("400 query", () -> api().get("/api/v1/repeaters?limit=abc"));
         cases.put("400 enqueue items", () -> api().body("[{\"payload\":1}]").post("/api/v1/repeaters/" + repeater + "/records"));
         cases.put("404 unknown id", () -> api().get("/api/v1/repeaters/9999999"));

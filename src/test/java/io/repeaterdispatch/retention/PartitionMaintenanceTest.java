@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
 
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Retention against the real PostgreSQL: whole day partitions dropped past each class's retention
- * (rows gone from the API too), days created ahead, rows the default partition caught taken over
- * by their day, the audit trail by month, and one replica at a time.
+ * (rows gone from the API too; idempotency keys a day past their window), days created ahead, rows
+ * the default partition caught taken over by their day, the audit trail by month, and one replica
+ * at a time.
  */
 @QuarkusTest
 class PartitionMaintenanceTest extends IntegrationTest {
@@ -96,6 +99,31 @@ class PartitionMaintenanceTest extends IntegrationTest {
         assertFalse(exists("admin_audit_p" + month), "a year on, the month is dropped whole");
         api().get("/api/v1/audit").then().statusCode(200).body("items.size()", equalTo(0));
         assertEquals(0, count("SELECT count(*) FROM admin_audit_default"), "nothing fell into the default partition");
+    }
+
+    /** Keys of a 24h window (the test profile's default) are kept two days: their day goes once its last key is two days old. */
+    @Test
+    void idempotencyKeysAreDroppedAsWholeDaysADayPastTheirWindow() {
+        long repeater = createRepeater("acme", receiver.url("/ok"), 5);
+        sql("UPDATE repeater SET is_paused = true WHERE id = $1", repeater);
+        String today = DAY.format(clock.now());
+        api().header("Idempotency-Key", "retained").body(List.of(Map.of("payloadId", "k", "payload", 1)))
+                .post("/api/v1/repeaters/" + repeater + "/records").then().statusCode(202);
+        assertEquals(1, count("SELECT count(*) FROM idempotency_key_p" + today), "the migration made today's partition");
+
+        clock.advance(Duration.ofDays(2)); // at most two days after the key: its day's newest key is not two days old yet
+        assertEquals(PartitionMaintenance.Outcome.MAINTAINED, run());
+        assertTrue(exists("idempotency_key_p" + today), "kept");
+        for (int ahead = 0; ahead <= 7; ahead++) {
+            String day = DAY.format(clock.now().plus(Duration.ofDays(ahead)));
+            assertTrue(exists("idempotency_key_p" + day), "day " + day + " created ahead");
+        }
+
+        clock.advance(Duration.ofDays(1));
+        assertEquals(PartitionMaintenance.Outcome.MAINTAINED, run());
+        assertFalse(exists("idempotency_key_p" + today), "three days on, its day is dropped whole");
+        assertEquals(0, count("SELECT count(*) FROM idempotency_key"));
+        assertEquals(0, count("SELECT count(*) FROM idempotency_key_default"), "nothing fell into the default partition");
     }
 
     @Test

@@ -68,4 +68,24 @@ class RetentionPlanTest {
         RetentionPlan plan = RetentionPlan.of("a", Granularity.MONTH, List.of(november2025, december2025), NOW, Duration.ofDays(365), 0);
         assertEquals(List.of("a_p202511"), plan.drop());
     }
+
+    @Test
+    void idempotencyKeysAreKeptTheirWindowInWholeDaysPlusOne() {
+        assertEquals(Duration.ofDays(2), PartitionedTable.keyRetention(Duration.ofHours(24)), "the default window");
+        assertEquals(Duration.ofDays(2), PartitionedTable.keyRetention(Duration.ofSeconds(1)));
+        assertEquals(Duration.ofDays(3), PartitionedTable.keyRetention(Duration.ofHours(25)), "a part day counts whole");
+        assertEquals(Duration.ofDays(3), PartitionedTable.keyRetention(Duration.ofHours(48)));
+        assertEquals(Duration.ofDays(8), PartitionedTable.keyRetention(Duration.ofDays(7)));
+    }
+
+    @Test
+    void aDayOfKeysIsDroppedOnceItsNewestKeyIsPastTheWindowAndADay() {
+        // 24h window: two days, cutoff 2026-12-01T10:00. Every key of the 30th of November is older than
+        // that; the newest possible one of the 1st (23:59:59, 34 h old) is past its window but not yet
+        // by a day; the 2nd's are inside their window
+        List<Partition> partitions = List.of(day("2026-11-30"), day("2026-12-01"), day("2026-12-02"),
+                new Partition("t_default", true, null, null, 0));
+        RetentionPlan plan = RetentionPlan.of("t", Granularity.DAY, partitions, NOW, PartitionedTable.keyRetention(Duration.ofHours(24)), 0);
+        assertEquals(List.of("t_p20261130"), plan.drop());
+    }
 }

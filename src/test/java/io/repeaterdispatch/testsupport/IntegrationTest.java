@@ -85,7 +85,8 @@ public abstract class IntegrationTest {
     @BeforeEach
     void cleanSlate() {
         quiesce();
-        sql("TRUNCATE repeat_record_attempt, repeat_record, repeat_record_history, repeater, domain_flag, domain_limit, admin_audit");
+        sql("TRUNCATE repeat_record_attempt, repeat_record, repeat_record_history, repeater, domain_flag, domain_limit, admin_audit,"
+                + " idempotency_key");
         clock.reset();
         resumeDispatch();
         receiver = TestReceiver.start();

@@ -5,7 +5,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import java.util.List;
 import java.util.Map;
 
-/** Body of POST /api/v1/repeaters. Optional fields may be omitted. */
+/** Body of POST /api/v1/repeaters. Optional fields may be omitted; unknown ones are refused (admin.web.StrictFields). */
 public record CreateRepeaterRequest(String domain, String name, String url, String method, Map<String, String> headers,
                                     Auth auth, Integer timeoutMs, Integer batchSize,
                                     @Schema(description = "Requests per second this repeater's endpoint may get; null or absent: no limit")

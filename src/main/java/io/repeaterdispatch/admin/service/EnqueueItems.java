@@ -4,9 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.repeaterdispatch.config.AdminConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 
 /** Reads and checks an enqueue body: a non-empty JSON array of {"payloadId": "...", "payload": <any JSON>}. */
 @ApplicationScoped
@@ -14,7 +20,35 @@ public class EnqueueItems {
 
     /** The records to queue, in input order: parallel lists of payload ids and payload JSON texts. */
     public record Items(List<String> payloadIds, List<String> payloads) {
+
+        /**
+         * SHA-256 (hex) of the records as they would be stored: each payload id and payload text in
+         * order, each length-prefixed. Two bodies that parse to the same items match, whatever their
+         * whitespace, string escapes, a decimal's trailing zeros (1.50 is stored as 1.5) or the order
+         * of an item's two fields; the order of keys inside a payload counts, as it is stored and delivered.
+         */
+        public String fingerprint() {
+            try {
+                MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+                for (int i = 0; i < payloadIds.size(); i++) {
+                    digest(sha256, payloadIds.get(i));
+                    digest(sha256, payloads.get(i));
+                }
+                return HexFormat.of().formatHex(sha256.digest());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JVM has SHA-256", e);
+            }
+        }
+
+        private static void digest(MessageDigest sha256, String text) {
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            sha256.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array()); // so ["ab","c"] differs from ["a","bc"]
+            sha256.update(bytes);
+        }
     }
+
+    /** An item's fields; anything else is refused (the body is read as a tree, so Jackson's StrictFields cannot see them). */
+    static final Set<String> ITEM_FIELDS = Set.of("payloadId", "payload");
 
     private final AdminConfig admin;
 
@@ -39,6 +73,13 @@ public class EnqueueItems {
             if (!item.isObject()) {
                 errors.add(new ApiException.FieldError("[" + i + "]", "must be an object"));
                 continue;
+            }
+            Iterator<String> names = item.fieldNames();
+            while (names.hasNext()) {
+                String name = names.next();
+                if (!ITEM_FIELDS.contains(name)) {
+                    errors.add(ApiException.unknownField("[" + i + "]." + name, ITEM_FIELDS)); // payload's own fields are its business
+                }
             }
             if (payloadId == null || !payloadId.isTextual() || payloadId.asText().isBlank() || payloadId.asText().length() > 255
                     || RepeaterValidator.hasControl(payloadId.asText()) || RepeaterValidator.hasLoneSurrogate(payloadId.asText())) {

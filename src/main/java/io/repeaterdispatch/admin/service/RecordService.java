@@ -8,6 +8,7 @@ import io.repeaterdispatch.admin.model.RecordFilter;
 import io.repeaterdispatch.admin.repository.RecordRepository;
 import io.repeaterdispatch.admin.model.RecordTransition;
 import io.repeaterdispatch.admin.repository.RepeaterRepository;
+import io.repeaterdispatch.config.AdminConfig;
 import io.repeaterdispatch.core.DispatchClock;
 import io.repeaterdispatch.core.RecordState;
 import io.repeaterdispatch.core.WorkQueued;
@@ -19,6 +20,7 @@ import jakarta.enterprise.event.Event;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -32,6 +34,10 @@ public class RecordService {
     public record EnqueueResponse(long repeaterId, List<Long> recordIds) {
     }
 
+    /** @param replayed whether this is the answer of an earlier call with the same Idempotency-Key (nothing was queued now) */
+    public record Enqueued(EnqueueResponse response, boolean replayed) {
+    }
+
     /** @param changed how many records took the transition */
     public record BulkResult(long repeaterId, String action, int changed) {
     }
@@ -43,9 +49,11 @@ public class RecordService {
     private final AuditTrail audit;
     private final DispatchClock clock;
     private final Event<WorkQueued> workQueued;
+    private final AdminConfig admin;
 
     public RecordService(RecordQueue queue, RecordRepository records, RepeaterRepository repeaters, EnqueueItems items,
-                         AuditTrail audit, DispatchClock clock, Event<WorkQueued> workQueued) {
+                         AuditTrail audit, DispatchClock clock, Event<WorkQueued> workQueued, AdminConfig admin) {
+        this.admin = admin;
         this.queue = queue;
         this.records = records;
         this.repeaters = repeaters;
@@ -55,14 +63,43 @@ public class RecordService {
         this.workQueued = workQueued;
     }
 
-    /** All items are queued (with their audit row, in one statement: see store.RecordQueue) or none. */
-    public Uni<EnqueueResponse> enqueue(long repeaterId, JsonNode body, String actor) {
+    /**
+     * All items are queued (with their audit row, in one statement: see store.RecordQueue) or none.
+     * With an Idempotency-Key ({@code idempotencyKey} not null), a call that repeats the key's first
+     * call within admin.idempotency.window (same repeater, same records: EnqueueItems.Items.fingerprint)
+     * queues nothing and answers what that call answered; the same key with other records is a 422.
+     * Concurrent calls with one key queue the records once (store.RecordQueue.enqueueOnce).
+     */
+    public Uni<Enqueued> enqueue(long repeaterId, JsonNode body, String idempotencyKey, String actor) {
+        String key = idempotencyKey == null ? null : IdempotencyKey.check(idempotencyKey);
         EnqueueItems.Items batch = items.read(body);
-        return queue.enqueue(repeaterId, batch.payloadIds(), batch.payloads(), clock.now(), actor)
-                .map(ids -> ids.orElseThrow(() -> new ApiException(404, "Not Found",
-                        "repeater " + repeaterId + " does not exist or is deleted", null)))
-                .invoke(() -> workQueued.fire(new WorkQueued("records enqueued")))
-                .map(ids -> new EnqueueResponse(repeaterId, ids));
+        Instant now = clock.now();
+        Uni<Enqueued> enqueued = key == null
+                ? queue.enqueue(repeaterId, batch.payloadIds(), batch.payloads(), now, actor)
+                        .map(ids -> new Enqueued(new EnqueueResponse(repeaterId, ids.orElseThrow(() -> noRepeater(repeaterId))), false))
+                : queue.enqueueOnce(repeaterId, key, batch.fingerprint(), now.minus(admin.idempotency().window()), batch.payloadIds(),
+                        batch.payloads(), now, actor).map(keyed -> switch (keyed.outcome()) {
+                            case CREATED -> new Enqueued(new EnqueueResponse(repeaterId, keyed.recordIds()), false);
+                            case REPLAYED -> new Enqueued(new EnqueueResponse(repeaterId, keyed.recordIds()), true);
+                            case KEY_REUSED -> throw keyReused(repeaterId);
+                            case NO_REPEATER -> throw noRepeater(repeaterId);
+                        });
+        return enqueued.invoke(done -> {
+            if (!done.replayed()) {
+                workQueued.fire(new WorkQueued("records enqueued"));
+            }
+        });
+    }
+
+    private static ApiException noRepeater(long repeaterId) {
+        return new ApiException(404, "Not Found", "repeater " + repeaterId + " does not exist or is deleted", null);
+    }
+
+    private ApiException keyReused(long repeaterId) {
+        return new ApiException(422, "Unprocessable Content", "this " + IdempotencyKey.HEADER + " was used with other records for repeater "
+                + repeaterId + " within the last " + admin.idempotency().window().toString().substring(2).toLowerCase(Locale.ROOT)
+                + " (admin.idempotency.window): nothing was queued;"
+                + " send a new request with a new key", null);
     }
 
     /** A repeater's records, newest first, one keyset page. */

@@ -43,7 +43,7 @@ final class RepeaterPatch {
             if (field.getKey().equals("domain")) {
                 errors.add(new ApiException.FieldError("domain", "cannot be changed; create a repeater in the other domain"));
             } else if (!FIELDS.contains(field.getKey())) {
-                errors.add(new ApiException.FieldError(field.getKey(), "unknown field; can change " + FIELDS));
+                errors.add(ApiException.unknownField(field.getKey(), FIELDS));
             } else if (field.getValue().isNull() && !NULLABLE.contains(field.getKey())) {
                 errors.add(new ApiException.FieldError(field.getKey(), "must not be null"));
             }
@@ -53,7 +53,8 @@ final class RepeaterPatch {
         }
         Set<String> present = new java.util.TreeSet<>();
         body.fieldNames().forEachRemaining(present::add);
-        // StrictScalars makes the read refuse what it would otherwise turn into null ("" for a number)
+        // StrictScalars makes the read refuse what it would otherwise turn into null ("" for a number), and
+        // StrictFields an unknown field inside auth, rateLimit or statusPolicy
         return new RepeaterPatch(Set.copyOf(present), json.treeToValue(body, CreateRepeaterRequest.class));
     }
 

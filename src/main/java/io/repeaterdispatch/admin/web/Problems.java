@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -59,20 +60,16 @@ public class Problems {
     @ServerExceptionMapper
     public Response wrongShape(MismatchedInputException e) {
         String field = path(e);
-        if (e instanceof UnrecognizedPropertyException unknown) { // from the objects StrictFields guards
+        if (e instanceof UnrecognizedPropertyException unknown) { // any body: StrictFields
+            // Jackson's path normally ends with the unknown name; if it only leads to the object, add it
             String name = field.endsWith(unknown.getPropertyName()) ? field
                     : field.isEmpty() ? unknown.getPropertyName() : field + "." + unknown.getPropertyName();
-            return response(400, "Invalid request", "unknown field",
-                    List.of(new ApiException.FieldError(name, "unknown field; known: " + known(unknown))));
+            Collection<Object> known = unknown.getKnownPropertyIds() == null ? List.of() : unknown.getKnownPropertyIds();
+            return response(400, "Invalid request", "unknown field", List.of(ApiException.unknownField(name, known)));
         }
         String expected = expected(e.getTargetType());
         return response(400, "Invalid request", field.isEmpty() ? "request body must be " + expected : "wrong type of value",
                 field.isEmpty() ? null : List.of(new ApiException.FieldError(field, "must be " + expected)));
-    }
-
-    private static String known(UnrecognizedPropertyException e) {
-        return e.getKnownPropertyIds() == null ? "none" : e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
-                .collect(Collectors.joining(", "));
     }
 
     private static String expected(Class<?> type) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.repeaterdispatch.admin.model.RecordFilter;
 import io.repeaterdispatch.admin.model.RecordTransition;
 import io.repeaterdispatch.admin.service.BulkRecordFilter;
+import io.repeaterdispatch.admin.service.IdempotencyKey;
 import io.repeaterdispatch.admin.service.Page;
 import io.repeaterdispatch.admin.service.RecordService;
 import io.repeaterdispatch.admin.service.RecordService.BulkResult;
@@ -11,6 +12,7 @@ import io.repeaterdispatch.admin.service.RecordService.EnqueueResponse;
 import io.repeaterdispatch.admin.service.RecordViews;
 import io.repeaterdispatch.core.RecordState;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -22,6 +24,10 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -37,6 +43,9 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class RepeaterRecordsResource {
 
+    /** On an answer repeated for an Idempotency-Key: nothing was queued by this call. */
+    static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
     private final RecordService records;
 
     public RepeaterRecordsResource(RecordService records) {
@@ -45,12 +54,25 @@ public class RepeaterRecordsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Enqueue records", description = "A JSON array of {payloadId, payload}; all are queued or none (at most admin.max-enqueue-items per call, admin.max-payload-bytes per payload: 400 / 413).")
+    @Operation(summary = "Enqueue records", description = "A JSON array of {payloadId, payload}; all are queued or none (at most admin.max-enqueue-items per call, admin.max-payload-bytes per payload: 400 / 413). With an Idempotency-Key, a retry of the same records within admin.idempotency.window queues nothing and answers the first call's 202 (with Idempotent-Replayed: true); the same key with other records is a 422.")
+    @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, required = false,
+            description = "Makes the call safe to retry: 1-255 printable ASCII characters, scoped to this repeater. Within admin.idempotency.window (24h) the same key with the same records (the same items in the same order, whitespace aside) answers the first call's recordIds and queues nothing; with other records it is a 422.",
+            schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = 255, pattern = "^[ -~]+$"),
+            example = "order-4711-attempt")
     public Uni<RestResponse<EnqueueResponse>> enqueue(@PathParam("id") String id,
             @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "two records", value = ApiExamples.ENQUEUE))) JsonNode body, @Context SecurityContext who) {
-        return records.enqueue(Ids.parse(id, "repeater"), body, Callers.name(who))
-                .map(queued -> RestResponse.status(RestResponse.Status.ACCEPTED, queued));
+                    examples = @ExampleObject(name = "two records", value = ApiExamples.ENQUEUE))) JsonNode body,
+            @Context HttpServerRequest request, @Context SecurityContext who) {
+        long repeaterId = Ids.parse(id, "repeater");
+        List<String> keys = request.headers().getAll(IdempotencyKey.HEADER);
+        if (keys.size() > 1) {
+            throw IdempotencyKey.several(keys.size());
+        }
+        return records.enqueue(repeaterId, body, keys.isEmpty() ? null : keys.get(0), Callers.name(who))
+                .map(enqueued -> enqueued.replayed()
+                        ? RestResponse.ResponseBuilder.create(RestResponse.Status.ACCEPTED, enqueued.response())
+                                .header(REPLAYED_HEADER, "true").build()
+                        : RestResponse.status(RestResponse.Status.ACCEPTED, enqueued.response()));
     }
 
     @GET

@@ -1,42 +1,26 @@
 package io.repeaterdispatch.admin.web;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.jackson.ObjectMapperCustomizer;
-import io.repeaterdispatch.admin.service.CreateRepeaterRequest;
 import jakarta.inject.Singleton;
 
-import java.io.IOException;
-import java.util.Set;
-
 /**
- * The delivery-limit objects refuse fields they do not know (a 400 naming the field). The
- * application's mapper skips unknown fields elsewhere (Quarkus' default), and here a misspelt
- * optional field would silently take its default: {@code "rateLimit": {"perSecond": 5, "brust": 50}}
- * a burst of 5, a PUT of domain limits with {@code "remoteTimePerMinute"} a reset to the default.
+ * Every request body refuses fields it does not know: a 400 naming the field (Problems turns
+ * Jackson's UnrecognizedPropertyException into it), before anything is written. Quarkus' default
+ * skips them, and a skipped field is a setting the caller believes they have:
+ * {@code "ordering": "strict"} on create answered 201 and did nothing, and a bulk cancel with a
+ * misspelt {@code "payloadID"} cancelled every queued record of the repeater.
+ *
+ * <p>This mapper reads only request bodies (stored JSON is read as trees or maps, which have no
+ * unknown fields). Bodies read as a tree check their own fields: the PATCH body (RepeaterPatch)
+ * and the enqueue items (EnqueueItems), whose {@code payload} stays any JSON.
  */
 @Singleton
 public class StrictFields implements ObjectMapperCustomizer {
 
-    static final Set<Class<?>> STRICT = Set.of(CreateRepeaterRequest.RateLimit.class, CreateRepeaterRequest.StatusPolicy.class,
-            DomainLimitResource.LimitsRequest.class);
-
     @Override
     public void customize(ObjectMapper mapper) {
-        mapper.addHandler(new DeserializationProblemHandler() {
-            @Override
-            public boolean handleUnknownProperty(DeserializationContext context, JsonParser parser, JsonDeserializer<?> deserializer,
-                                                 Object beanOrClass, String propertyName) throws IOException {
-                Class<?> type = beanOrClass instanceof Class<?> c ? c : beanOrClass.getClass();
-                if (STRICT.contains(type)) {
-                    throw UnrecognizedPropertyException.from(parser, beanOrClass, propertyName, deserializer.getKnownPropertyNames());
-                }
-                return false; // the mapper's own rule
-            }
-        });
+        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 }
