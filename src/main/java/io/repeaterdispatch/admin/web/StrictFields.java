@@ -23,7 +23,7 @@ import java.util.Set;
 public class StrictFields implements ObjectMapperCustomizer {
 
     static final Set<Class<?>> STRICT = Set.of(CreateRepeaterRequest.RateLimit.class, CreateRepeaterRequest.StatusPolicy.class,
-            DomainLimitResource.LimitsRequest.class);
+            CreateRepeaterRequest.Signing.class, DomainLimitResource.LimitsRequest.class);
 
     @Override
     public void customize(ObjectMapper mapper) {
