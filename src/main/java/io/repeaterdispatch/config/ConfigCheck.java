@@ -50,6 +50,7 @@ public class ConfigCheck {
         atLeast(problems, "dispatch.metrics.backlog-timeout", d.metrics().backlogTimeout(), Duration.ofMillis(1));
         atLeast(problems, "dispatch.domain-budget.per-minute", d.domainBudget().perMinute(), Duration.ofMillis(1));
         atLeast(problems, "dispatch.domain-budget.per-hour", d.domainBudget().perHour(), Duration.ofMillis(1));
+        atLeast(problems, "dispatch.signing.rotation-overlap", d.signing().rotationOverlap(), Duration.ZERO);
         ordered(problems, "dispatch.repeater-backoff", d.repeaterBackoff().min(), d.repeaterBackoff().max());
         ordered(problems, "dispatch.record-retry", d.recordRetry().min(), d.recordRetry().max());
         between(problems, "dispatch.record-retry.factor", d.recordRetry().factor(), 1, 1_000);

@@ -79,6 +79,19 @@ public interface DispatchConfig {
 
     DomainBudget domainBudget();
 
+    Signing signing();
+
+    /** Standard Webhooks signatures on every delivery (docs/api.md, "Signatures"). */
+    interface Signing {
+        /**
+         * After a repeater's signing secret is rotated, how long the secret it replaced is still
+         * sent beside the new one (two signatures), so receivers can switch without refusing
+         * deliveries. 0s: the old secret stops at once.
+         */
+        @WithDefault("24h")
+        Duration rotationOverlap();
+    }
+
     /**
      * Respecting endpoints and sharing the workers (docs/limits.md): per-repeater rates, per-domain
      * budgets of remote time, adaptive concurrency and each domain's share of the delivery slots.

@@ -8,6 +8,7 @@ import io.repeaterdispatch.core.AuthType;
 import io.repeaterdispatch.core.ClaimedRecord;
 import io.repeaterdispatch.core.FailureKind;
 import io.repeaterdispatch.core.Endpoint;
+import io.repeaterdispatch.core.SigningSecret;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -28,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
@@ -94,14 +96,15 @@ public class HttpSender {
                         deadline.expire();
                         emitter.fail(new TimeoutException("no answer within " + timeoutMs + " ms"));
                     });
-                    RequestOptions options = requestOptions(endpoint, record, timeoutMs);
+                    byte[] body = record.payload().getBytes(StandardCharsets.UTF_8); // sent and signed as these bytes
+                    RequestOptions options = requestOptions(endpoint, record, timeoutMs, body, attemptedAt);
                     // Connect to the address the policy checked; Host and SNI stay the URL's host.
                     urlPolicy.server(options.getHost(), options.getPort())
                             .compose(server -> deadline.expired() ? Future.failedFuture(new TimeoutException("timed out resolving"))
                                     : client.request(options.setServer(server)))
                             // A connection (or a pooled one freed up) can arrive after the timeout
                             // fired: the attempt is already recorded as timed out, so it must not go out.
-                            .compose(req -> deadline.admit(req) ? req.send(Buffer.buffer(record.payload()))
+                            .compose(req -> deadline.admit(req) ? req.send(Buffer.buffer(body))
                                     : Future.failedFuture(new TimeoutException("connected after the timeout; not sent")))
                             .compose(this::readAnswer)
                             .onComplete(ar -> {
@@ -120,7 +123,8 @@ public class HttpSender {
                 .onFailure().recoverWithItem(error -> fromError(record, error, attemptedAt, started));
     }
 
-    private RequestOptions requestOptions(Endpoint endpoint, ClaimedRecord record, long timeoutMs) {
+    /** @param now the dispatch clock's time of the attempt: whether a rotated-out signing secret is still sent */
+    private RequestOptions requestOptions(Endpoint endpoint, ClaimedRecord record, long timeoutMs, byte[] body, Instant now) {
         RequestOptions options = new RequestOptions()
                 .setAbsoluteURI(endpoint.url())
                 .setMethod(HttpMethod.valueOf(endpoint.method()))
@@ -129,12 +133,16 @@ public class HttpSender {
         for (Map.Entry<String, String> header : endpoint.headers().entrySet()) {
             options.putHeader(header.getKey(), header.getValue());
         }
+        // Same key on every retry of a record: receivers can drop duplicates of at-least-once delivery.
+        // It is the Standard Webhooks message id too, so both headers name one message.
+        String messageId = messageId(record);
+        // set() semantics: these replace any repeater header of the same name (the API refuses such names)
         options.putHeader("Content-Type", record.contentType())
                 .putHeader("User-Agent", USER_AGENT)
                 .putHeader("X-Repeat-Record-Id", Long.toString(record.id()))
                 .putHeader("X-Payload-Id", record.payloadId())
-                // Same key on every retry of a record: receivers can drop duplicates of at-least-once delivery.
-                .putHeader("Idempotency-Key", "rr-" + record.id());
+                .putHeader("Idempotency-Key", messageId);
+        sign(options, endpoint, messageId, body, now);
         if (replicaId != null) {
             options.putHeader(REPLICA_HEADER, replicaId);
         }
@@ -143,6 +151,30 @@ public class HttpSender {
             options.putHeader("Authorization", authorization);
         }
         return options;
+    }
+
+    static String messageId(ClaimedRecord record) {
+        return "rr-" + record.id();
+    }
+
+    /**
+     * Standard Webhooks headers. The timestamp is the real time of sending, in seconds, not the
+     * dispatch clock's: receivers compare it with their own clocks to refuse replays (the reference
+     * verifier allows five minutes either way). Signatures: the current secret's, then the previous
+     * one's while its rotation overlap lasts (by the dispatch clock, which wrote it); none when
+     * signing is off or the repeater has no secret yet.
+     */
+    private static void sign(RequestOptions options, Endpoint endpoint, String messageId, byte[] body, Instant now) {
+        if (!endpoint.signing().enabled()) {
+            return;
+        }
+        long timestamp = System.currentTimeMillis() / 1000;
+        options.putHeader(WebhookSignature.ID_HEADER, messageId)
+                .putHeader(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp));
+        List<SigningSecret> secrets = endpoint.signing().secretsAt(now);
+        if (!secrets.isEmpty()) {
+            options.putHeader(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.header(secrets, messageId, timestamp, body));
+        }
     }
 
     static String authorization(Endpoint endpoint) {

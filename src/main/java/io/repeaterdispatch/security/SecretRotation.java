@@ -28,6 +28,11 @@ public class SecretRotation {
     private static final Logger LOG = Logger.getLogger(SecretRotation.class);
     private static final int PAGE = 500;
     private static final Duration STARTUP_LIMIT = Duration.ofMinutes(5);
+    /**
+     * Every repeater column that holds a value of {@link SecretCipher}: the endpoint's password or
+     * token, and the Standard Webhooks signing secret with the one it replaced (migrations/V15).
+     */
+    public static final List<String> COLUMNS = List.of("auth_secret", "signing_secret", "signing_previous_secret");
 
     private final Pool pool;
     private final SecretCipher cipher;
@@ -49,14 +54,15 @@ public class SecretRotation {
         }
         if (config.reencryptOnStart()) {
             int moved = reencryptAll().await().atMost(STARTUP_LIMIT);
-            LOG.infof("re-encrypted %d endpoint secret(s) with key '%s'", moved, cipher.activeKeyId());
+            LOG.infof("re-encrypted %d endpoint secret(s) (auth and signing secrets) with key '%s'", moved, cipher.activeKeyId());
         }
     }
 
-    /** Key ids found in stored secrets that no configured key answers to; "" for values not in the v1 format. */
+    /** Key ids found in stored secrets (every column of {@link #COLUMNS}) that no configured key answers to; "" for values not in the v1 format. */
     public Uni<Set<String>> unreadableKeyIds() {
-        return pool.query("SELECT DISTINCT CASE WHEN auth_secret LIKE 'v1:%:%' THEN split_part(auth_secret, ':', 2) ELSE '' END "
-                        + "FROM repeater WHERE auth_secret IS NOT NULL").execute()
+        return pool.query("SELECT DISTINCT CASE WHEN s.v LIKE 'v1:%:%' THEN split_part(s.v, ':', 2) ELSE '' END "
+                        + "FROM repeater r CROSS JOIN LATERAL (VALUES " + String.join(", ", COLUMNS.stream().map(c -> "(r." + c + ")").toList())
+                        + ") AS s(v) WHERE s.v IS NOT NULL").execute()
                 .map(rows -> {
                     Set<String> unknown = new TreeSet<>();
                     rows.forEach(row -> {
@@ -70,18 +76,24 @@ public class SecretRotation {
     }
 
     /**
-     * Moves every stored secret to the active key, a page at a time. Each row is swapped only if it
-     * still holds the value read, so a secret changed meanwhile (or re-encrypted by another replica
-     * starting at the same time) is left as it is. Returns how many rows were re-encrypted.
+     * Moves every stored secret to the active key, a column and a page at a time. Each value is
+     * swapped only if it still holds the value read, so a secret changed meanwhile (or re-encrypted
+     * by another replica starting at the same time) is left as it is. Returns how many values were
+     * re-encrypted (a repeater can hold three).
      */
     public Uni<Integer> reencryptAll() {
-        return reencryptFrom(0L, 0);
+        Uni<Integer> moved = Uni.createFrom().item(0);
+        for (String column : COLUMNS) {
+            moved = moved.flatMap(before -> reencryptFrom(column, 0L, before));
+        }
+        return moved;
     }
 
-    private Uni<Integer> reencryptFrom(long afterId, int moved) {
+    private Uni<Integer> reencryptFrom(String column, long afterId, int moved) {
         String current = SecretCipher.VERSION + ":" + cipher.activeKeyId() + ":";
-        return pool.preparedQuery("SELECT id, auth_secret FROM repeater WHERE id > $1 AND auth_secret IS NOT NULL "
-                        + "AND NOT starts_with(auth_secret, $2) ORDER BY id LIMIT $3")
+        // column names come from COLUMNS, never from input
+        return pool.preparedQuery("SELECT id, " + column + " AS stored FROM repeater WHERE id > $1 AND " + column + " IS NOT NULL "
+                        + "AND NOT starts_with(" + column + ", $2) ORDER BY id LIMIT $3")
                 .execute(Tuple.of(afterId, current, PAGE))
                 .flatMap(rows -> {
                     if (rows.size() == 0) {
@@ -90,14 +102,14 @@ public class SecretRotation {
                     List<Tuple> updates = new ArrayList<>(rows.size());
                     long last = afterId;
                     for (Row row : rows) {
-                        String stored = row.getString("auth_secret");
+                        String stored = row.getString("stored");
                         updates.add(Tuple.of(row.getLong("id"), cipher.encrypt(cipher.decrypt(stored)), stored));
                         last = row.getLong("id");
                     }
                     long next = last;
-                    return pool.preparedQuery("UPDATE repeater SET auth_secret = $2 WHERE id = $1 AND auth_secret = $3")
+                    return pool.preparedQuery("UPDATE repeater SET " + column + " = $2 WHERE id = $1 AND " + column + " = $3")
                             .executeBatch(updates)
-                            .flatMap(done -> reencryptFrom(next, moved + updated(done)));
+                            .flatMap(done -> reencryptFrom(column, next, moved + updated(done)));
                 });
     }
 

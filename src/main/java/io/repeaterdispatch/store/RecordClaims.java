@@ -1,6 +1,8 @@
 package io.repeaterdispatch.store;
 
 import io.repeaterdispatch.core.ClaimedRecord;
+import io.repeaterdispatch.core.Endpoint;
+import io.repeaterdispatch.security.SigningSecrets;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -48,10 +50,12 @@ public class RecordClaims {
 
     private final Pool pool;
     private final EndpointRows rows;
+    private final SigningSecrets signingSecrets;
 
-    public RecordClaims(Pool pool, EndpointRows rows) {
+    public RecordClaims(Pool pool, EndpointRows rows, SigningSecrets signingSecrets) {
         this.pool = pool;
         this.rows = rows;
+        this.signingSecrets = signingSecrets;
     }
 
     /** A batch wanted: the repeater and how many records at most. Each repeater at most once per call. */
@@ -117,6 +121,11 @@ public class RecordClaims {
         }
         Row first = result.get(0);
         boolean more = first.getColumnIndex("more") >= 0 && Boolean.TRUE.equals(first.getBoolean("more"));
-        return new Claim(token, rows.endpoint(first), Sql.instant(first, "last_attempt_at"), records, more);
+        Endpoint endpoint = rows.endpoint(first);
+        if (endpoint.signing().missingSecret()) {
+            // these records go unsigned; the repeater's next claim reads the secret made now
+            signingSecrets.fillMissing(endpoint.repeaterId(), endpoint.domain());
+        }
+        return new Claim(token, endpoint, Sql.instant(first, "last_attempt_at"), records, more);
     }
 }

@@ -57,6 +57,7 @@ class AuthMatrixTest extends IntegrationTest {
                 new Route("POST", "/api/v1/repeaters", "{\"domain\":\"acme\",\"name\":\"n\",\"url\":\"http://127.0.0.1:9/x\"}", 201),
                 new Route("GET", r, null),
                 new Route("PATCH", r, "{\"name\":\"renamed\"}"),
+                new Route("POST", r + "/signing-secret/rotate", null),
                 new Route("DELETE", "/api/v1/repeaters/" + doomed, null),
                 // nothing of the repeater is due while it runs unpaused: its one record is delivered
                 new Route("POST", r + "/resume", null),

@@ -50,7 +50,8 @@ class OpenApiRoutesTest extends IntegrationTest {
         List<String> names = operations.stream().map(Operation::toString).toList();
         for (String known : List.of("POST /api/v1/repeaters", "GET /api/v1/repeaters/{id}", "POST /api/v1/repeaters/{id}/records",
                 "GET /api/v1/records/{id}", "PUT /api/v1/domains/{domain}/flags/process-repeaters",
-                "GET /api/v1/domains/{domain}/limits", "PUT /api/v1/domains/{domain}/limits", "DELETE /api/v1/domains/{domain}/limits")) {
+                "GET /api/v1/domains/{domain}/limits", "PUT /api/v1/domains/{domain}/limits", "DELETE /api/v1/domains/{domain}/limits",
+                "POST /api/v1/repeaters/{id}/signing-secret/rotate")) {
             assertTrue(names.contains(known), known + " is documented: " + names);
         }
         long repeatersBefore = count("SELECT count(*) FROM repeater");
@@ -153,6 +154,37 @@ class OpenApiRoutesTest extends IntegrationTest {
         assertEquals("string", header.path("schema").path("type").asText(), header.toString());
         assertEquals(255, header.path("schema").path("maxLength").asInt(), header.toString());
         assertTrue(enqueue.path("description").asText().contains("422"), "the operation says what a reused key answers");
+    }
+
+    /** Signing: the fields of create, PATCH and the view; the secret in the create and rotate answers only. */
+    @Test
+    void documentDescribesSigningAndWhereTheSecretIsAnswered() throws Exception {
+        JsonNode document = openApi();
+        JsonNode repeaters = document.path("paths").path("/api/v1/repeaters");
+        JsonNode create = schema(document, repeaters.path("post").path("requestBody").path("content").path("application/json").path("schema"));
+        assertTrue(names(create.path("properties")).containsAll(Set.of("signing", "signingSecret")), "create body: " + create);
+        assertTrue(create.path("properties").path("signingSecret").path("description").asText().contains("whsec_"), create.toString());
+        assertEquals(Set.of("enabled"), names(schema(document, create.path("properties").path("signing")).path("properties")));
+
+        JsonNode created = schema(document, successBody(repeaters.path("post")));
+        assertTrue(names(created.path("properties")).containsAll(Set.of("id", "domain", "signing", "signingSecret")),
+                "the create answer is the repeater and its secret: " + created);
+        JsonNode rotated = schema(document, successBody(document.path("paths").path("/api/v1/repeaters/{id}/signing-secret/rotate").path("post")));
+        assertTrue(names(rotated.path("properties")).containsAll(Set.of("id", "signing", "signingSecret")), "the rotate answer: " + rotated);
+
+        JsonNode view = schema(document, successBody(document.path("paths").path("/api/v1/repeaters/{id}").path("get")));
+        assertTrue(names(view.path("properties")).contains("signing"), "the view: " + view);
+        assertFalse(names(view.path("properties")).contains("signingSecret"), "the view never has the secret: " + view);
+        assertEquals(Set.of("enabled", "rotatedAt", "previousValidUntil"),
+                names(schema(document, view.path("properties").path("signing")).path("properties")));
+        assertTrue(document.path("paths").path("/api/v1/repeaters/{id}").path("patch").toString().contains("signing"));
+    }
+
+    /** The schema of an operation's 200 or 201 JSON answer. */
+    private static JsonNode successBody(JsonNode operation) {
+        JsonNode responses = operation.path("responses");
+        JsonNode ok = responses.has("201") ? responses.path("201") : responses.path("200");
+        return ok.path("content").path("application/json").path("schema");
     }
 
     /** A schema, or the one it refers to ($ref, possibly beside other keywords or inside allOf/anyOf). */

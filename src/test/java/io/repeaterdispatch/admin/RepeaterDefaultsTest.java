@@ -17,9 +17,10 @@ class RepeaterDefaultsTest extends IntegrationTest {
     void serviceDefaultsMatchTheSchema() {
         assertEquals(Map.of("http_method", "'" + RepeaterDefaults.METHOD + "'::text",
                         "timeout_ms", Integer.toString(RepeaterDefaults.TIMEOUT_MS),
-                        "batch_size", Integer.toString(RepeaterDefaults.BATCH_SIZE)),
+                        "batch_size", Integer.toString(RepeaterDefaults.BATCH_SIZE),
+                        "signing_enabled", Boolean.toString(RepeaterDefaults.SIGNING_ENABLED)),
                 Map.of("http_method", columnDefault("http_method"), "timeout_ms", columnDefault("timeout_ms"),
-                        "batch_size", columnDefault("batch_size")));
+                        "batch_size", columnDefault("batch_size"), "signing_enabled", columnDefault("signing_enabled")));
     }
 
     @Test
@@ -29,6 +30,7 @@ class RepeaterDefaultsTest extends IntegrationTest {
         assertEquals(RepeaterDefaults.METHOD, row.getString("http_method"));
         assertEquals(RepeaterDefaults.TIMEOUT_MS, row.getInteger("timeout_ms"));
         assertEquals(RepeaterDefaults.BATCH_SIZE, row.getInteger("batch_size"));
+        assertEquals(RepeaterDefaults.SIGNING_ENABLED, row.getBoolean("signing_enabled"));
     }
 
     private String columnDefault(String column) {

@@ -121,6 +121,33 @@ class SecretRotationTest extends IntegrationTest {
         assertEquals(0, count("SELECT count(*) FROM repeater WHERE NOT starts_with(auth_secret, 'v1:test:')"));
     }
 
+    /** The signing secrets (migrations/V15) are values of the cipher too: checked at start and re-encrypted with the rest. */
+    @Test
+    void signingSecretsAreCheckedAndReencryptedLikeAuthSecrets() {
+        SecretCipher old = oldCipher();
+        insertUnderOldKey(2); // auth secrets under test-old, no signing secret
+        sql("INSERT INTO repeater (domain, name, url, signing_secret, signing_previous_secret, signing_previous_valid_until) "
+                + "VALUES ('rot', 'signed', 'http://127.0.0.1:9/x', $1, $2, now() + interval '1 hour')",
+                old.encrypt("whsec-current"), old.encrypt("whsec-previous"));
+        sql("INSERT INTO repeater (domain, name, url, signing_secret) VALUES ('rot', 'signed-now', 'http://127.0.0.1:9/x', $1)",
+                cipher.encrypt("whsec-active"));
+        String active = sql("SELECT signing_secret FROM repeater WHERE name = 'signed-now'").get(0).getString(0);
+        startingWith(false).onStart(null);
+
+        assertEquals(4, rotation.reencryptAll().await().atMost(LIMIT), "two auth secrets, a current and a previous signing secret");
+        var row = sql("SELECT signing_secret, signing_previous_secret FROM repeater WHERE name = 'signed'").get(0);
+        assertTrue(row.getString(0).startsWith("v1:test:") && row.getString(1).startsWith("v1:test:"));
+        assertEquals("whsec-current", cipher.decrypt(row.getString(0)));
+        assertEquals("whsec-previous", cipher.decrypt(row.getString(1)));
+        assertEquals(active, sql("SELECT signing_secret FROM repeater WHERE name = 'signed-now'").get(0).getString(0),
+                "a value already under the active key is not rewritten");
+        assertEquals(0, rotation.reencryptAll().await().atMost(LIMIT));
+
+        sql("UPDATE repeater SET signing_previous_secret = 'v1:retired-signing:AAAA' WHERE name = 'signed'");
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> startingWith(false).onStart(null));
+        assertTrue(refused.getMessage().contains("[retired-signing]"), refused.getMessage());
+    }
+
     /**
      * A row changed after the rotation read it (the admin API setting a new token while a replica
      * starts) keeps the new value: the rotation's swap waits for the change's row lock and then

@@ -21,8 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TestReceiver implements AutoCloseable {
 
+    /** @param headers every request header, names in lower case, repeated ones joined with ", " */
     public record Hit(int seq, String path, long recordId, String payloadId, String body, String authorization, String customHeader,
-                      String host, String idempotencyKey) {
+                      String host, String idempotencyKey, Map<String, String> headers) {
+
+        public String header(String name) {
+            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     public record Reply(int status, Map<String, String> headers, String body) {
@@ -95,7 +100,7 @@ public final class TestReceiver implements AutoCloseable {
             String recordId = request.getHeader("X-Repeat-Record-Id");
             Hit hit = new Hit(seq.incrementAndGet(), path, recordId == null ? -1 : Long.parseLong(recordId),
                     request.getHeader("X-Payload-Id"), body.toString(), request.getHeader("Authorization"),
-                    request.getHeader("X-Custom"), request.getHeader("Host"), request.getHeader("Idempotency-Key"));
+                    request.getHeader("X-Custom"), request.getHeader("Host"), request.getHeader("Idempotency-Key"), headers(request));
             int now = open.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             maxOpen.computeIfAbsent(path, p -> new AtomicInteger()).accumulateAndGet(now, Math::max);
             hits.add(hit);
@@ -107,6 +112,14 @@ public final class TestReceiver implements AutoCloseable {
                 request.response().setStatusCode(r.status()).end(r.body());
             }));
         });
+    }
+
+    private static Map<String, String> headers(HttpServerRequest request) {
+        Map<String, String> headers = new java.util.TreeMap<>();
+        for (String name : request.headers().names()) {
+            headers.put(name.toLowerCase(java.util.Locale.ROOT), String.join(", ", request.headers().getAll(name)));
+        }
+        return Map.copyOf(headers);
     }
 
     @Override

@@ -59,6 +59,24 @@ public class RepeaterEntity extends PanacheEntityBase {
     @Column(name = "invalid_status_codes")
     public short[] invalidStatusCodes = new short[0];
 
+    /** Sign deliveries (Standard Webhooks); the schema's default is true (migrations/V15). */
+    @Column(name = "signing_enabled")
+    public boolean signingEnabled = true;
+
+    /** The whsec_ signing secret, encrypted (security.SecretCipher). Write-only: never in a response after the one that made it, nor a log line. */
+    @Column(name = "signing_secret")
+    public String signingSecret;
+
+    /** The secret the last rotation replaced, encrypted; still sent until {@link #signingPreviousValidUntil}. Write-only. */
+    @Column(name = "signing_previous_secret")
+    public String signingPreviousSecret;
+
+    @Column(name = "signing_previous_valid_until")
+    public Instant signingPreviousValidUntil;
+
+    @Column(name = "signing_rotated_at")
+    public Instant signingRotatedAt;
+
     @Column(name = "is_paused")
     public boolean paused;
 

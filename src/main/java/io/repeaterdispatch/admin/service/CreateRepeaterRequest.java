@@ -1,5 +1,6 @@
 package io.repeaterdispatch.admin.service;
 
+import io.repeaterdispatch.core.SigningSecret;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.List;
@@ -11,12 +12,37 @@ public record CreateRepeaterRequest(String domain, String name, String url, Stri
                                     @Schema(description = "Requests per second this repeater's endpoint may get; null or absent: no limit")
                                     RateLimit rateLimit,
                                     @Schema(description = "Status codes this repeater's endpoint answers that are read otherwise than by default; absent: none")
-                                    StatusPolicy statusPolicy) {
+                                    StatusPolicy statusPolicy,
+                                    @Schema(description = "Whether deliveries are signed (Standard Webhooks); absent: {\"enabled\": true}")
+                                    Signing signing,
+                                    @Schema(description = "Create only: the signing secret to use, " + SigningSecret.FORMAT
+                                            + "; absent: one is generated. Either way it is answered once, as signingSecret in the response",
+                                            writeOnly = true)
+                                    String signingSecret) {
 
     /** Without delivery limits: no rate limit, the default reading of status codes. */
     public CreateRepeaterRequest(String domain, String name, String url, String method, Map<String, String> headers,
                                  Auth auth, Integer timeoutMs, Integer batchSize) {
         this(domain, name, url, method, headers, auth, timeoutMs, batchSize, null, null);
+    }
+
+    /** With delivery limits, signing as by default (on, with a generated secret). */
+    public CreateRepeaterRequest(String domain, String name, String url, String method, Map<String, String> headers,
+                                 Auth auth, Integer timeoutMs, Integer batchSize, RateLimit rateLimit, StatusPolicy statusPolicy) {
+        this(domain, name, url, method, headers, auth, timeoutMs, batchSize, rateLimit, statusPolicy, null, null);
+    }
+
+    /** Never shows credentials or the signing secret. */
+    @Override
+    public String toString() {
+        return "CreateRepeaterRequest[domain=" + domain + ", name=" + name + ", method=" + method + ", auth=" + auth
+                + ", timeoutMs=" + timeoutMs + ", batchSize=" + batchSize + ", rateLimit=" + rateLimit + ", statusPolicy=" + statusPolicy
+                + ", signing=" + signing + (signingSecret == null ? "" : ", signingSecret=***") + "]";
+    }
+
+    /** {"enabled": false} turns signing off; refuses unknown fields (admin.web.StrictFields), so a secret cannot be given here by mistake. */
+    public record Signing(@Schema(description = "Sign deliveries: webhook-id, webhook-timestamp and webhook-signature headers",
+            required = true) Boolean enabled) {
     }
 
     /** Endpoint credentials: {"type":"basic","username":..,"password":..} or {"type":"bearer","token":..}. */

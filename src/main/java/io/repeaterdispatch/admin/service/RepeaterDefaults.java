@@ -11,6 +11,8 @@ public final class RepeaterDefaults {
     public static final String METHOD = "POST";
     public static final int TIMEOUT_MS = 30_000;
     public static final int BATCH_SIZE = 7;
+    /** Deliveries are signed unless a repeater turns it off (migrations/V15). */
+    public static final boolean SIGNING_ENABLED = true;
 
     /** A rate limit's burst when the request leaves it out: one second's worth of requests, at least one. */
     public static int burstFor(double perSecond) {

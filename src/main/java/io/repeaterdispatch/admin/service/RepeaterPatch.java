@@ -14,13 +14,14 @@ import java.util.Set;
 
 /**
  * Body of PATCH /api/v1/repeaters/{id}: the fields to change, each replacing the stored value
- * whole (headers, auth, rateLimit and statusPolicy included; leave auth out to keep the stored
- * credentials). The domain cannot change: records and flags hang off it.
+ * whole (headers, auth, rateLimit, statusPolicy and signing included; leave auth out to keep the stored
+ * credentials). The domain cannot change: records and flags hang off it; nor can the signing secret
+ * (a rotation makes a new one).
  */
 final class RepeaterPatch {
 
     private static final Set<String> FIELDS = Set.of("name", "url", "method", "headers", "auth", "timeoutMs", "batchSize",
-            "rateLimit", "statusPolicy");
+            "rateLimit", "statusPolicy", "signing");
     /** null clears these: no extra headers, no credentials, no rate limit, no status code of its own. */
     private static final Set<String> NULLABLE = Set.of("headers", "auth", "rateLimit", "statusPolicy");
 
@@ -42,6 +43,9 @@ final class RepeaterPatch {
             Map.Entry<String, JsonNode> field = it.next();
             if (field.getKey().equals("domain")) {
                 errors.add(new ApiException.FieldError("domain", "cannot be changed; create a repeater in the other domain"));
+            } else if (field.getKey().equals("signingSecret")) {
+                errors.add(new ApiException.FieldError("signingSecret", "cannot be set; POST /api/v1/repeaters/{id}/signing-secret/rotate "
+                        + "makes a new one"));
             } else if (!FIELDS.contains(field.getKey())) {
                 errors.add(ApiException.unknownField(field.getKey(), FIELDS));
             } else if (field.getValue().isNull() && !NULLABLE.contains(field.getKey())) {
@@ -79,7 +83,9 @@ final class RepeaterPatch {
                 has("batchSize") ? values.batchSize() : r.batchSize,
                 has("rateLimit") ? values.rateLimit() : storedRateLimit(r),
                 has("statusPolicy") ? values.statusPolicy() : new CreateRepeaterRequest.StatusPolicy(
-                        RepeaterView.codes(r.retryStatusCodes), RepeaterView.codes(r.invalidStatusCodes)));
+                        RepeaterView.codes(r.retryStatusCodes), RepeaterView.codes(r.invalidStatusCodes)),
+                has("signing") ? values.signing() : new CreateRepeaterRequest.Signing(r.signingEnabled),
+                null);
     }
 
     private static CreateRepeaterRequest.RateLimit storedRateLimit(RepeaterEntity r) {

@@ -7,16 +7,21 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.repeaterdispatch.admin.entity.RepeaterEntity;
 import io.repeaterdispatch.admin.model.RepeaterFilter;
 import io.repeaterdispatch.admin.repository.RepeaterRepository;
+import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.core.AuthType;
 import io.repeaterdispatch.core.DispatchClock;
 import io.repeaterdispatch.core.LimitsChanged;
+import io.repeaterdispatch.core.SigningSecret;
 import io.repeaterdispatch.core.WorkQueued;
 import io.repeaterdispatch.security.SecretCipher;
+import io.repeaterdispatch.security.SigningSecrets;
 import io.repeaterdispatch.store.HeadersColumn;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +29,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Repeaters: create, list, read, update, soft-delete, pause, resume. Owns each change's
+ * Repeaters: create, list, read, update, soft-delete, pause, resume, rotate the signing secret. Owns each change's
  * transaction, its defaults and validation, its audit row (in the same transaction) and, after the
  * commit, the wake-up that lets dispatch see the change.
  */
@@ -39,13 +44,18 @@ public class RepeaterService {
     private final HeadersColumn headers;
     private final ObjectMapper json;
     private final SecretCipher cipher;
+    private final SigningSecrets signingSecrets;
+    private final Duration rotationOverlap;
     private final Event<WorkQueued> workQueued;
     private final Event<LimitsChanged> limitsChanged;
 
     public RepeaterService(RepeaterRepository repeaters, RepeaterValidator validator, RepeaterViews views, AuditTrail audit,
                            DispatchClock clock, HeadersColumn headers, ObjectMapper json, SecretCipher cipher,
+                           SigningSecrets signingSecrets, DispatchConfig config,
                            Event<WorkQueued> workQueued, Event<LimitsChanged> limitsChanged) {
         this.limitsChanged = limitsChanged;
+        this.signingSecrets = signingSecrets;
+        this.rotationOverlap = config.signing().rotationOverlap();
         this.repeaters = repeaters;
         this.validator = validator;
         this.views = views;
@@ -57,9 +67,14 @@ public class RepeaterService {
         this.workQueued = workQueued;
     }
 
-    /** The destination is checked (a DNS lookup) before the transaction, so no connection waits on DNS. */
-    public Uni<RepeaterView> create(CreateRepeaterRequest request, String actor) {
+    /**
+     * The destination is checked (a DNS lookup) before the transaction, so no connection waits on DNS.
+     * The answer carries the signing secret, given or generated: the one time it is shown.
+     */
+    public Uni<RepeaterWithSecret> create(CreateRepeaterRequest request, String actor) {
         validator.check(request);
+        SigningSecret secret = request.signingSecret() == null ? signingSecrets.generate()
+                : SigningSecret.parse(request.signingSecret()).orElseThrow(); // the validator has checked it
         RepeaterEntity r = new RepeaterEntity();
         r.domain = request.domain();
         r.name = request.name().strip();
@@ -70,11 +85,14 @@ public class RepeaterService {
         r.timeoutMs = request.timeoutMs() == null ? RepeaterDefaults.TIMEOUT_MS : request.timeoutMs();
         r.batchSize = request.batchSize() == null ? RepeaterDefaults.BATCH_SIZE : request.batchSize();
         setDeliveryLimits(r, request.rateLimit(), request.statusPolicy());
+        r.signingEnabled = request.signing() == null ? RepeaterDefaults.SIGNING_ENABLED : request.signing().enabled();
+        r.signingSecret = signingSecrets.encrypt(secret);
         r.createdAt = clock.now();
         r.updatedAt = r.createdAt;
         return validator.checkDestination(r.url).chain(() -> Panache.withTransaction(() -> repeaters.persist(r)
                 .call(saved -> audit.record(actor, "repeater.create", "repeater/" + saved.id, Map.of("after", views.bare(saved))))
                 .flatMap(saved -> views.load(saved.id))))
+                .map(view -> new RepeaterWithSecret(view, secret.text()))
                 .invoke(() -> {
                     if (request.rateLimit() != null) {
                         limitsChanged.fire(new LimitsChanged("repeater created with a rate limit"));
@@ -117,6 +135,7 @@ public class RepeaterService {
                     r.timeoutMs = next.timeoutMs();
                     r.batchSize = next.batchSize();
                     setDeliveryLimits(r, next.rateLimit(), next.statusPolicy());
+                    r.signingEnabled = next.signing().enabled();
                     if (newEndpoint) {
                         clearBackoff(r);
                     }
@@ -146,6 +165,30 @@ public class RepeaterService {
                                     Map.of("cancelledRecords", cancelled)));
                 })
                 .flatMap(done -> views.load(repeaterId)));
+    }
+
+    /**
+     * A new signing secret, answered this once. The one it replaces is still sent beside it (a
+     * second signature) for {@code dispatch.signing.rotation-overlap}, so receivers can move to the
+     * new one without refusing deliveries; a rotation during an overlap drops the older secret. The
+     * audit entry records the change of the view (rotatedAt, previousValidUntil), never a secret.
+     */
+    public Uni<RepeaterWithSecret> rotateSigningSecret(long repeaterId, String actor) {
+        SigningSecret secret = signingSecrets.generate();
+        return Panache.withTransaction(() -> live(repeaterId).flatMap(r -> {
+                    RepeaterView before = views.bare(r);
+                    Instant now = clock.now();
+                    // the stored value moves as it is: still encrypted, under whichever key it names
+                    boolean keepPrevious = r.signingSecret != null && rotationOverlap.compareTo(Duration.ZERO) > 0;
+                    r.signingPreviousSecret = keepPrevious ? r.signingSecret : null;
+                    r.signingPreviousValidUntil = keepPrevious ? now.plus(rotationOverlap) : null;
+                    r.signingSecret = signingSecrets.encrypt(secret);
+                    r.signingRotatedAt = now;
+                    r.updatedAt = now;
+                    return audit.record(actor, "repeater.signing-secret.rotate", "repeater/" + repeaterId,
+                            AuditTrail.change(before, views.bare(r)));
+                }).flatMap(done -> views.load(repeaterId)))
+                .map(view -> new RepeaterWithSecret(view, secret.text()));
     }
 
     /** Stops dispatching to the repeater (records keep queueing) and clears its backoff, as the seed does. */

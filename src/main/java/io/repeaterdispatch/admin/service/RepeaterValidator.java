@@ -4,6 +4,7 @@ import io.repeaterdispatch.admin.service.ApiException.FieldError;
 import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.core.AuthType;
 import io.repeaterdispatch.core.Limits;
+import io.repeaterdispatch.core.SigningSecret;
 import io.repeaterdispatch.delivery.UrlPolicy;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +31,8 @@ public class RepeaterValidator {
     private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH");
     /** Set by the sender itself; a repeater must not override them. */
     private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding",
-            "connection", "content-type", "authorization", "idempotency-key", "x-repeat-record-id", "x-payload-id");
+            "connection", "content-type", "authorization", "idempotency-key", "x-repeat-record-id", "x-payload-id",
+            "webhook-id", "webhook-timestamp", "webhook-signature");
 
     /** Bounds of a repeater's rate limit (docs/api.md). */
     public static final int MAX_RATE_PER_SECOND = 100_000;
@@ -94,6 +96,7 @@ public class RepeaterValidator {
         }
         checkRateLimit(r.rateLimit(), errors);
         checkStatusPolicy(r.statusPolicy(), errors);
+        checkSigning(r.signing(), r.signingSecret(), errors);
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
@@ -174,6 +177,16 @@ public class RepeaterValidator {
         }
         if (rate.burst() != null && (rate.burst() < 1 || rate.burst() > MAX_BURST)) {
             errors.add(new FieldError("rateLimit.burst", "an integer from 1 to " + MAX_BURST + ", or absent for max(1, ceil(perSecond))"));
+        }
+    }
+
+    /** The message never repeats the given secret: it may be a real one with a typo. */
+    private static void checkSigning(CreateRepeaterRequest.Signing signing, String secret, List<FieldError> errors) {
+        if (signing != null && signing.enabled() == null) {
+            errors.add(new FieldError("signing.enabled", "required; true or false"));
+        }
+        if (secret != null && SigningSecret.parse(secret).isEmpty()) {
+            errors.add(new FieldError("signingSecret", "must be " + SigningSecret.FORMAT + ", or absent to have one generated"));
         }
     }
 

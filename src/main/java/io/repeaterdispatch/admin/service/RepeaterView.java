@@ -12,12 +12,14 @@ import java.util.stream.IntStream;
  * A repeater as the API shows it. {@code records} counts its records by state: every state when
  * one repeater is read, the queued ones (pending, failed) in lists, none in audit entries.
  * Secrets never appear: auth shows its type and user name only, extra header values are masked
- * (they often carry API keys).
+ * (they often carry API keys), signing shows whether it is on and when the secret was rotated.
  */
 public record RepeaterView(long id, String domain, String name, String url, String method, Map<String, String> headers,
                            AuthView auth, int timeoutMs, int batchSize,
                            @Schema(description = "null: no rate limit", nullable = true) RateLimitView rateLimit,
                            StatusPolicyView statusPolicy,
+                           @Schema(description = "whether deliveries are signed, and the signing secret's rotation (never the secret)")
+                           SigningView signing,
                            @Schema(description = "adaptive concurrency, shown when one repeater is read; null in lists", nullable = true)
                            ConcurrencyView concurrency, boolean paused, boolean deleted,
                            Instant nextAttemptAt, Instant lastAttemptAt, int consecutiveFailedBatches,
@@ -36,6 +38,16 @@ public record RepeaterView(long id, String domain, String name, String url, Stri
                                   @Schema(description = "the batch size: the most it goes back up to") int max) {
     }
 
+    /**
+     * Signing as an operator may see it: on or off, and the last rotation. The secrets themselves are
+     * answered once (create, rotate: {@link RepeaterWithSecret}) and never again.
+     */
+    public record SigningView(@Schema(description = "deliveries carry webhook-id, webhook-timestamp and webhook-signature") boolean enabled,
+                              @Schema(description = "when the secret was last rotated; null: never", nullable = true) Instant rotatedAt,
+                              @Schema(description = "until when the secret the last rotation replaced is still sent beside the new one; "
+                                      + "null: no rotation yet, or none kept", nullable = true) Instant previousValidUntil) {
+    }
+
     /** Sorted, each code once; both empty: every status code read the default way. */
     public record StatusPolicyView(@Schema(description = "status codes retried with backoff") List<Integer> retry,
                                    @Schema(description = "status codes taken as an invalid payload, not retried") List<Integer> invalidPayload) {
@@ -44,7 +56,8 @@ public record RepeaterView(long id, String domain, String name, String url, Stri
     static RepeaterView of(RepeaterEntity r, Map<String, String> maskedHeaders, Map<String, Long> recordCounts, ConcurrencyView concurrency) {
         return new RepeaterView(r.id, r.domain, r.name, r.url, r.httpMethod, maskedHeaders,
                 new AuthView(r.authType, r.authUsername), r.timeoutMs, r.batchSize, rateLimit(r),
-                new StatusPolicyView(codes(r.retryStatusCodes), codes(r.invalidStatusCodes)), concurrency, r.paused, r.deleted,
+                new StatusPolicyView(codes(r.retryStatusCodes), codes(r.invalidStatusCodes)),
+                new SigningView(r.signingEnabled, r.signingRotatedAt, r.signingPreviousValidUntil), concurrency, r.paused, r.deleted,
                 r.nextAttemptAt, r.lastAttemptAt, r.consecutiveFailedBatches, recordCounts, r.createdAt, r.updatedAt);
     }
 

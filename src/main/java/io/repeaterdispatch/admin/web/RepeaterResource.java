@@ -8,6 +8,7 @@ import io.repeaterdispatch.admin.service.Page;
 import io.repeaterdispatch.admin.service.RepeaterService;
 import io.repeaterdispatch.admin.service.RepeaterValidator;
 import io.repeaterdispatch.admin.service.RepeaterView;
+import io.repeaterdispatch.admin.service.RepeaterWithSecret;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -28,7 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
-/** Repeaters: create, list, read (with backoff state and record counts), update, delete, pause, resume. */
+/** Repeaters: create, list, read (with backoff state and record counts), update, delete, pause, resume, rotate the signing secret. */
 @Tag(name = "Repeaters", description = "Remote endpoints, one per domain and URL, with their backoff state")
 @Path("/api/v1/repeaters")
 @Produces(MediaType.APPLICATION_JSON)
@@ -42,8 +43,8 @@ public class RepeaterResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a repeater", description = "Secrets in auth are write-only: stored encrypted, never returned. The URL must pass the outbound URL policy. Optional rateLimit {perSecond, burst} caps the requests per second sent to the endpoint; optional statusPolicy {retry, invalidPayload} lists HTTP status codes (300-599) that this endpoint means as a retryable failure or an invalid payload, overriding the default reading.")
-    public Uni<RestResponse<RepeaterView>> create(
+    @Operation(summary = "Create a repeater", description = "Secrets in auth are write-only: stored encrypted, never returned. The URL must pass the outbound URL policy. Optional rateLimit {perSecond, burst} caps the requests per second sent to the endpoint; optional statusPolicy {retry, invalidPayload} lists HTTP status codes (300-599) that this endpoint means as a retryable failure or an invalid payload, overriding the default reading. Deliveries are signed (Standard Webhooks) unless signing {enabled: false}; the signing secret (given as signingSecret, or generated) is answered in this response only, as signingSecret.")
+    public Uni<RestResponse<RepeaterWithSecret>> create(
             @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "new repeater", value = ApiExamples.CREATE_REPEATER))) CreateRepeaterRequest request, @Context SecurityContext who) {
         return repeaters.create(request, Callers.name(who)).map(view -> RestResponse.status(RestResponse.Status.CREATED, view));
@@ -77,7 +78,7 @@ public class RepeaterResource {
     @PATCH
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Update a repeater", description = "Changes only the fields given (name, url, method, headers, auth, timeoutMs, batchSize, rateLimit, statusPolicy); headers, auth, rateLimit and statusPolicy are replaced whole, and null clears rateLimit (no limit) and statusPolicy (no codes of its own). A new URL drops the backoff. A refused update changes nothing.")
+    @Operation(summary = "Update a repeater", description = "Changes only the fields given (name, url, method, headers, auth, timeoutMs, batchSize, rateLimit, statusPolicy, signing); headers, auth, rateLimit, statusPolicy and signing are replaced whole, and null clears rateLimit (no limit) and statusPolicy (no codes of its own). The signing secret cannot be set here: rotate it. A new URL drops the backoff. A refused update changes nothing.")
     public Uni<RepeaterView> update(@PathParam("id") String id,
             @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = {@ExampleObject(name = "new URL and timeout", value = ApiExamples.UPDATE_REPEATER),
@@ -92,6 +93,13 @@ public class RepeaterResource {
     @Operation(summary = "Delete a repeater (soft)", description = "It is never dispatched again; its queued records are cancelled; everything stays readable.")
     public Uni<RepeaterView> delete(@PathParam("id") String id, @Context SecurityContext who) {
         return repeaters.delete(Ids.parse(id, "repeater"), Callers.name(who));
+    }
+
+    @POST
+    @Path("{id}/signing-secret/rotate")
+    @Operation(summary = "Rotate a repeater's signing secret", description = "Generates a new signing secret and answers it, as signingSecret, this once: it is never readable afterwards. For dispatch.signing.rotation-overlap (default 24h) deliveries carry two signatures, the new secret's and the replaced one's (webhook-signature: \"v1,<new> v1,<old>\"), so receivers can switch without refusing any. Audited without the secret.")
+    public Uni<RepeaterWithSecret> rotateSigningSecret(@PathParam("id") String id, @Context SecurityContext who) {
+        return repeaters.rotateSigningSecret(Ids.parse(id, "repeater"), Callers.name(who));
     }
 
     @POST

@@ -70,6 +70,24 @@ class RepeaterPatchTest {
     }
 
     @Test
+    void signingIsKeptWhenAbsentAndReplacedWhenGivenButItsSecretIsNeverSetHere() throws Exception {
+        RepeaterEntity stored = new RepeaterEntity();
+        stored.domain = "acme";
+        stored.signingEnabled = false;
+        assertEquals(new CreateRepeaterRequest.Signing(false),
+                RepeaterPatch.read(json.readTree("{\"name\": \"n\"}"), json).over(stored, Map.of()).signing());
+        CreateRepeaterRequest on = RepeaterPatch.read(json.readTree("{\"signing\": {\"enabled\": true}}"), json).over(stored, Map.of());
+        assertEquals(new CreateRepeaterRequest.Signing(true), on.signing());
+        assertEquals(null, on.signingSecret());
+
+        ApiException refused = assertThrows(ApiException.class, () -> RepeaterPatch.read(
+                json.readTree("{\"signingSecret\": \"whsec_" + "A".repeat(32) + "\", \"signing\": null}"), json));
+        assertEquals(java.util.List.of("signingSecret", "signing"), refused.errors.stream().map(ApiException.FieldError::field).toList());
+        assertTrue(refused.errors.get(0).message().contains("signing-secret/rotate"), refused.errors.get(0).message());
+        assertTrue(refused.errors.stream().noneMatch(e -> e.message().contains("A".repeat(32))), "the value is not repeated");
+    }
+
+    @Test
     void refusesTheDomainUnknownFieldsNullsAndGuessedScalars() {
         ApiException refused = assertThrows(ApiException.class, () -> RepeaterPatch.read(
                 json.readTree("{\"domain\": \"other\", \"colour\": 1, \"name\": null}"), json));

@@ -56,6 +56,25 @@ class RepeaterValidatorTest {
     }
 
     @Test
+    void aGivenSigningSecretMustBeAWhsecSecretAndIsNeverRepeated() {
+        String valid = "whsec_" + "A".repeat(43) + "=";
+        validator.check(signing(new CreateRepeaterRequest.Signing(false), valid));
+        validator.check(signing(null, null));
+        for (String bad : List.of("secret-in-the-clear-0123456789", "whsec_short", valid.substring(6), valid + "AAAA")) {
+            ApiException problem = assertThrows(ApiException.class, () -> validator.check(signing(null, bad)));
+            assertEquals(List.of("signingSecret"), problem.errors.stream().map(ApiException.FieldError::field).toList());
+            assertTrue(!problem.errors.get(0).message().contains(bad) && !problem.getMessage().contains(bad), "never repeats the value");
+        }
+        assertEquals(List.of("signing.enabled"), fields(signing(new CreateRepeaterRequest.Signing(null), null)));
+        assertEquals(List.of("headers.Webhook-Signature"),
+                fields(request("https://x.example/", null, null, null, Map.of("Webhook-Signature", "v1,forged"))), "set by the sender");
+    }
+
+    private static CreateRepeaterRequest signing(CreateRepeaterRequest.Signing signing, String secret) {
+        return new CreateRepeaterRequest("acme", "crm", "https://x.example/", null, null, null, null, null, null, null, signing, secret);
+    }
+
+    @Test
     void rateLimitsAreCheckedAtTheirBounds() {
         validator.check(limits(new CreateRepeaterRequest.RateLimit(0.001, null), null));
         validator.check(limits(new CreateRepeaterRequest.RateLimit(100_000.0, 100_000), null));
