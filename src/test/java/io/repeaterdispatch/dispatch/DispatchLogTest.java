@@ -3,23 +3,17 @@ package io.repeaterdispatch.dispatch;
 import io.quarkus.test.junit.QuarkusTest;
 import io.repeaterdispatch.testsupport.Await;
 import io.repeaterdispatch.testsupport.IntegrationTest;
+import io.repeaterdispatch.testsupport.LogCapture;
 import io.repeaterdispatch.testsupport.TestReceiver.Reply;
-import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,35 +32,16 @@ class DispatchLogTest extends IntegrationTest {
     private static final String PAYLOAD_MARK = "payload-body-3e8b";
     private static final String ANSWER_MARK = "answer-body-c41d";
 
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
-            StringWriter trace = new StringWriter();
-            if (record.getThrown() != null) {
-                record.getThrown().printStackTrace(new PrintWriter(trace));
-            }
-            lines.add(record.getLevel() + " " + record.getLoggerName() + " " + message + " " + trace);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture log;
 
     @BeforeEach
     void captureLogs() {
-        Logger.getLogger("").addHandler(capture);
+        log = LogCapture.start();
     }
 
     @AfterEach
     void stopCapturing() {
-        Logger.getLogger("").removeHandler(capture);
+        log.close();
     }
 
     @Test
@@ -99,13 +74,13 @@ class DispatchLogTest extends IntegrationTest {
 
         String basicHeader = Base64.getEncoder().encodeToString(("svc:" + BASIC_SECRET).getBytes(StandardCharsets.UTF_8));
         for (String secret : List.of(BEARER_SECRET, BASIC_SECRET, basicHeader, HEADER_SECRET, PAYLOAD_MARK, ANSWER_MARK)) {
-            for (String line : lines) {
+            for (String line : log.lines()) {
                 assertFalse(line.contains(secret), "'" + secret + "' logged: " + line);
             }
         }
     }
 
     private boolean logged(String fragment) {
-        return lines.stream().anyMatch(line -> line.contains(fragment));
+        return log.logged(fragment);
     }
 }
