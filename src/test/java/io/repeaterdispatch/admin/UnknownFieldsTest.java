@@ -45,7 +45,7 @@ class UnknownFieldsTest extends IntegrationTest {
         refused(api().body(Map.of("domain", "acme", "name", "strict", "url", receiver.url("/x"), "ordering", "strict"))
                 .post("/api/v1/repeaters"), "ordering")
                 .body("errors[0].message", containsString("accepted here: auth, batchSize, domain, headers, method, name, rateLimit,"
-                        + " statusPolicy, timeoutMs, url"));
+                        + " signing, signingSecret, statusPolicy, timeoutMs, url"));
         refused(api().body(Map.of("domain", "acme", "name", "n", "url", receiver.url("/x"),
                 "auth", Map.of("type", "bearer", "token", "t0ken-value", "tokn", "x"))).post("/api/v1/repeaters"), "auth.tokn")
                 .body("errors[0].message", containsString("password, token, type, username"));
