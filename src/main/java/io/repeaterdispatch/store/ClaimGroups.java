@@ -52,7 +52,12 @@ public class ClaimGroups extends StatementGroups<ClaimGroups.Pending> {
                         answers -> {
                             ended.run();
                             for (int i = 0; i < group.size(); i++) {
-                                group.get(i).done().complete(answers.get(i));
+                                ClaimAnswer answer = answers.get(i);
+                                if (answer.failure() != null) {
+                                    group.get(i).done().fail(answer.failure());
+                                } else {
+                                    group.get(i).done().complete(answer.claim());
+                                }
                             }
                         },
                         error -> {

@@ -62,8 +62,12 @@ public class RecordClaims {
     public record BatchRequest(long repeaterId, int limit) {
     }
 
-    /** @return one answer per request, in the requests' order: the claim, or empty if nothing was claimable */
-    public Uni<List<Optional<Claim>>> claimBatches(List<BatchRequest> requests, Instant now, Duration lease,
+    /**
+     * @return one answer per request, in the requests' order: the claim, empty if nothing was
+     * claimable, or the error reading that repeater's rows (its records stay leased until their
+     * lease ends, as after any failed turn)
+     */
+    public Uni<List<ClaimAnswer>> claimBatches(List<BatchRequest> requests, Instant now, Duration lease,
                                                    boolean processRepeatersDefault) {
         int n = requests.size();
         Long[] repeaters = new Long[n];
@@ -81,10 +85,14 @@ public class RecordClaims {
             for (Row row : result) {
                 byRepeater.computeIfAbsent(row.getLong("repeater_id"), id -> new ArrayList<>()).add(row);
             }
-            List<Optional<Claim>> answers = new ArrayList<>(n);
+            List<ClaimAnswer> answers = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 List<Row> rowsOf = byRepeater.get(repeaters[i]);
-                answers.add(rowsOf == null ? Optional.empty() : Optional.of(toClaim(tokens[i], rowsOf)));
+                try {
+                    answers.add(ClaimAnswer.of(rowsOf == null ? Optional.empty() : Optional.of(toClaim(tokens[i], rowsOf))));
+                } catch (RuntimeException e) {
+                    answers.add(ClaimAnswer.failed(e));
+                }
             }
             return answers;
         });

@@ -40,7 +40,7 @@ class ClaimBatchesTest extends IntegrationTest {
                         new RecordClaims.BatchRequest(busy, 3), new RecordClaims.BatchRequest(paused, 3),
                         new RecordClaims.BatchRequest(small, 3), new RecordClaims.BatchRequest(empty, 3)),
                 due.plusSeconds(60), Duration.ofMinutes(5), true)
-                .await().atMost(Duration.ofSeconds(10));
+                .await().atMost(Duration.ofSeconds(10)).stream().map(ClaimAnswer::orThrow).toList();
 
         assertEquals(4, answers.size(), "one answer per request, in order");
         Claim b = answers.get(0).orElseThrow(), s = answers.get(2).orElseThrow();
@@ -57,6 +57,26 @@ class ClaimBatchesTest extends IntegrationTest {
         // each claimed repeater moved behind the others (last_batch_at), the empty and paused ones did not
         assertEquals(2L, count("SELECT count(*) FROM repeater WHERE id = ANY($1) AND last_batch_at IS NOT NULL",
                 (Object) new Long[] {busy, small, paused, empty}));
+    }
+
+    @Test
+    void aRepeaterWhoseRowsCannotBeReadFailsItsOwnTurnAloneNotTheOthersInItsStatement() {
+        long broken = createRepeater(java.util.Map.of("domain", "claims-broken", "name", "b", "url", receiver.url("/ok/broken"),
+                "auth", java.util.Map.of("type", "bearer", "token", "t0ken")));
+        long healthy = createRepeater("claims-healthy", receiver.url("/ok/healthy"), 7);
+        // a secret under a key this service does not have (a botched key rotation, a restored backup)
+        sql("UPDATE repeater SET auth_secret = 'v1:gone:AAAAAAAAAAAAAAAAAAAAAAAAAAAA' WHERE id = $1", broken);
+        Instant due = clock.now().plus(Duration.ofHours(1));
+        queue(broken, 2, due);
+        List<Long> healthyRecords = queue(healthy, 2, due);
+
+        List<ClaimAnswer> answers = claims.claimBatches(List.of(new RecordClaims.BatchRequest(broken, 3),
+                        new RecordClaims.BatchRequest(healthy, 3)), due.plusSeconds(60), Duration.ofMinutes(5), true)
+                .await().atMost(Duration.ofSeconds(10));
+
+        assertTrue(answers.get(0).failure() != null, "the unreadable repeater's turn fails");
+        assertEquals(healthyRecords, answers.get(1).orThrow().orElseThrow().records().stream().map(ClaimedRecord::id).toList(),
+                "the other repeater in the same statement gets its batch");
     }
 
     private List<Long> queue(long repeater, int n, Instant due) {

@@ -105,7 +105,7 @@ class DueTimeRaceTest extends IntegrationTest {
     /** The repeater's batch of at most five, claimed on its own, as the loop's claim statement does it. */
     private Uni<Optional<Claim>> claimBatch(long repeater, Instant now) {
         return claims.claimBatches(List.of(new RecordClaims.BatchRequest(repeater, 5)), now, Duration.ofHours(2), true)
-                .map(answers -> answers.get(0));
+                .map(answers -> answers.get(0).orThrow());
     }
 
     private long waitingForALock() {
