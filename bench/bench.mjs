@@ -47,7 +47,7 @@ const SIZES = {
   S2_API_ITEMS: [100, 50], S2_API_CONCURRENCY: [8, 4], // the end-to-end phase's enqueue calls: items per call, calls at once
   S2_HISTORY: [0, 0], // > 0: after the two phases, load this many finished records into history and run the per-repeater phase again
   // scenario 7 (limits): a. 429 endpoint beside a healthy repeater, b. fragile endpoint, c. domain over budget, d. limiter cost
-  S7_A_RPS: [20, 20], S7_A_WINDOW_S: [60, 8], S7_A_CONVERGE_S: [20, 3], S7_A_ALONE_S: [20, 4], S7_A_LIMITED_RECORDS: [100000, 5000],
+  S7_A_RPS: [20, 20], S7_A_WINDOW_S: [60, 8], S7_A_CONVERGE_S: [20, 3], S7_A_LIMITED_RECORDS: [100000, 5000],
   S7_A_HEALTHY_RECORDS: [150000, 20000], S7_A_HEALTHY_WARMUP: [10000, 1000], S7_A_LIMITED_BATCH: [10, 10], S7_A_HEALTHY_BATCH: [7, 7],
   S7_B_K: [3, 3], S7_B_MS: [20, 20], S7_B_BATCH: [10, 10], S7_B_WINDOW_S: [40, 6], S7_B_CONVERGE_S: [10, 2], S7_B_RECORDS: [30000, 3000],
   S7_C_SMALL_DOMAINS: [50, 8], S7_C_TRICKLE_MS: [1500, 500], S7_C_TRICKLE_S: [60, 5], S7_C_WAIT_S: [60, 30],
@@ -923,7 +923,7 @@ async function retireAndClear(ids, label) {
 
 // 7a: one repeater at a 429 endpoint (a rate it does not know, no Retry-After) beside a healthy one
 async function limitsRateLimited() {
-  const tag = 's7a', RPS = size('S7_A_RPS'), WIN = size('S7_A_WINDOW_S'), CONV = size('S7_A_CONVERGE_S'), ALONE = size('S7_A_ALONE_S');
+  const tag = 's7a', RPS = size('S7_A_RPS'), WIN = size('S7_A_WINDOW_S'), CONV = size('S7_A_CONVERGE_S');
   const LN = size('S7_A_LIMITED_RECORDS'), HN = size('S7_A_HEALTHY_RECORDS'), HW = size('S7_A_HEALTHY_WARMUP');
   const key = `ratelimited/${tag}`;
   const [limited] = await createRepeaters(`${tag}l`, 1, 1, () => rcvUrl(`${key}?rps=${RPS}`),
@@ -934,7 +934,8 @@ async function limitsRateLimited() {
   await clearRecords();
   await rcv('/_reset', 'POST');
   // the healthy repeater alone first, same process, after an unmeasured warm-up round (JIT, pools):
-  // its steady rate from a quarter of ALONE to ALONE after the unpause
+  // its rate over the same window after its unpause as beside the limited one (CONV to WIN): the
+  // two then drain the same stretch of the same backlog, so the queue's state is alike in both
   if (HW > 0) {
     await insertRecords([healthy], HW, `${tag}-warm-`);
     await unpause([healthy]);
@@ -945,7 +946,7 @@ async function limitsRateLimited() {
   }
   await insertRecords([healthy], HN, `${tag}-alone-`);
   const a0 = await unpause([healthy]);
-  const alone = await deliveryRate(`${tag}-alone-`, a0 + ALONE * 250, a0 + ALONE * 1000);
+  const alone = await deliveryRate(`${tag}-alone-`, a0 + CONV * 1000, a0 + WIN * 1000);
   log(`s7a: healthy alone ${alone.perS}/s`);
   await sql(`UPDATE repeater SET is_paused = true WHERE id = ${healthy}`);
   await waitUnclaimed('s7a alone');
@@ -968,7 +969,7 @@ async function limitsRateLimited() {
   const all = keyTotals(ks);
   const healthyRequests = st.byPath?.[`/ok/${tag}-healthy`] || 0;
   const out = {
-    rps: RPS, windowS: WIN, convergeS: CONV, aloneS: ALONE, limitedBatchSize: size('S7_A_LIMITED_BATCH'), healthyBatchSize: size('S7_A_HEALTHY_BATCH'),
+    rps: RPS, windowS: WIN, convergeS: CONV, limitedBatchSize: size('S7_A_LIMITED_BATCH'), healthyBatchSize: size('S7_A_HEALTHY_BATCH'),
     limitedRecords: LN, limitedQueuedDueLeft: limitedQueuedLeft,
     limited: { ...w, requestsPerN: round(w.requestsPerS / RPS, 2), okPerN: round(w.okPerS / RPS, 2) },
     limitedWholeRun: all, limitedTimeline: keyTimeline(ks, t0, WIN),
