@@ -36,9 +36,9 @@ WITH res AS (
     SELECT id, domain, repeater_id, payload_id, payload, content_type, record_state, registered_at, attempt_count, $10
       FROM finished
 ), rec AS (
-    SELECT id, repeater_id, attempt_state, http_status, message, duration_ms, attempted_at, next_check FROM retried
+    SELECT id, repeater_id, attempt_state, http_status, message, duration_ms, attempted_at, next_check, true AS kept FROM retried
     UNION ALL
-    SELECT id, repeater_id, attempt_state, http_status, message, duration_ms, attempted_at, next_check FROM finished
+    SELECT id, repeater_id, attempt_state, http_status, message, duration_ms, attempted_at, next_check, false FROM finished
 ), seen AS (
     -- Each written repeater's due_version as this statement's snapshot saw it (see rep).
     SELECT r.id, r.due_version FROM repeater r WHERE r.id IN (SELECT repeater_id FROM rec)
@@ -52,9 +52,10 @@ WITH res AS (
     -- enqueue moved it since the snapshot, else only lowered by these records' next checks. The
     -- per-repeater path's batches also write the backoff state (legacy records carry none).
     UPDATE repeater r
-       SET next_due_at = CASE WHEN r.due_version = seen.due_version
-                              THEN LEAST(repeater_earliest_queued(r.id, mine.record_ids), mine.next_check)
-                              ELSE LEAST(r.next_due_at, mine.next_check) END,
+       SET next_due_at = CASE WHEN r.due_version <> seen.due_version THEN LEAST(r.next_due_at, mine.next_check)
+                              -- strict: the head after this write decides (a retried head stays the head)
+                              WHEN r.ordering = 'strict' THEN repeater_head_due(r.id, mine.record_ids, mine.kept_id, mine.kept_due)
+                              ELSE LEAST(repeater_earliest_queued(r.id, mine.record_ids), mine.next_check) END,
            due_version = r.due_version + 1,
            next_attempt_at = CASE WHEN u.repeater_id IS NULL THEN r.next_attempt_at ELSE u.next_attempt_at END,
            last_attempt_at = CASE WHEN u.repeater_id IS NULL THEN r.last_attempt_at ELSE u.last_attempt_at END,
@@ -63,7 +64,8 @@ WITH res AS (
                                              WHEN u.backed_off THEN r.consecutive_failed_batches + 1 ELSE 0 END
       FROM rep_locked
       JOIN seen ON seen.id = rep_locked.id
-      JOIN (SELECT repeater_id, array_agg(id) AS record_ids, min(next_check) AS next_check
+      JOIN (SELECT repeater_id, array_agg(id) AS record_ids, min(next_check) AS next_check,
+                   min(id) FILTER (WHERE kept) AS kept_id, (array_agg(next_check ORDER BY id) FILTER (WHERE kept))[1] AS kept_due
               FROM rec GROUP BY repeater_id) mine ON mine.repeater_id = rep_locked.id
       LEFT JOIN unnest($11::bigint[], $12::bool[], $13::timestamptz[], $14::timestamptz[])
            AS u(repeater_id, backed_off, next_attempt_at, last_attempt_at) ON u.repeater_id = rep_locked.id

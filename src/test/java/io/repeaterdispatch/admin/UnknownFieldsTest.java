@@ -42,10 +42,10 @@ class UnknownFieldsTest extends IntegrationTest {
     @Test
     void aCreateWithAnUnknownFieldIsRefusedAndCreatesNothing() {
         String before = everything();
-        refused(api().body(Map.of("domain", "acme", "name", "strict", "url", receiver.url("/x"), "ordering", "strict"))
-                .post("/api/v1/repeaters"), "ordering")
-                .body("errors[0].message", containsString("accepted here: auth, batchSize, domain, headers, method, name, rateLimit,"
-                        + " signing, signingSecret, statusPolicy, timeoutMs, url"));
+        refused(api().body(Map.of("domain", "acme", "name", "strict", "url", receiver.url("/x"), "priority", "high"))
+                .post("/api/v1/repeaters"), "priority")
+                .body("errors[0].message", containsString("accepted here: auth, batchSize, domain, headers, method, name, ordering,"
+                        + " rateLimit, signing, signingSecret, statusPolicy, timeoutMs, url"));
         refused(api().body(Map.of("domain", "acme", "name", "n", "url", receiver.url("/x"),
                 "auth", Map.of("type", "bearer", "token", "t0ken-value", "tokn", "x"))).post("/api/v1/repeaters"), "auth.tokn")
                 .body("errors[0].message", containsString("password, token, type, username"));
@@ -55,7 +55,7 @@ class UnknownFieldsTest extends IntegrationTest {
     @Test
     void aPatchWithAnUnknownFieldIsRefusedAtAnyDepthAndChangesNothing() {
         String before = everything();
-        refused(api().body(Map.of("ordering", "strict")).patch("/api/v1/repeaters/" + repeater), "ordering");
+        refused(api().body(Map.of("priority", "high")).patch("/api/v1/repeaters/" + repeater), "priority");
         // the valid field beside it is not applied either
         refused(api().body(Map.of("name", "renamed", "auth", Map.of("type", "basic", "username", "u", "password", "p", "realm", "r")))
                 .patch("/api/v1/repeaters/" + repeater), "auth.realm");

@@ -59,6 +59,10 @@ public class RepeaterEntity extends PanacheEntityBase {
     @Column(name = "invalid_status_codes")
     public short[] invalidStatusCodes = new short[0];
 
+    /** "parallel" or "strict" (one record at a time, in id order; migrations/V18). */
+    @Column(name = "ordering")
+    public String ordering = "parallel";
+
     /** Sign deliveries (Standard Webhooks); the schema's default is true (migrations/V15). */
     @Column(name = "signing_enabled")
     public boolean signingEnabled = true;

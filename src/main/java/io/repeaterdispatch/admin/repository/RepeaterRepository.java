@@ -94,6 +94,21 @@ public class RepeaterRepository {
                 .executeUpdate());
     }
 
+    /**
+     * Records left the repeater's queue by an operator's cancel. A strict repeater's head may have
+     * been one of them, and the record behind it may be due already: its next_due_at (its old head's)
+     * moves down to {@code at}, and the next claim computes the new head's. Parallel repeaters need
+     * nothing: fewer records never make them due earlier.
+     */
+    public Uni<Integer> recordsLeft(long repeaterId, Instant at) {
+        return Panache.getSession().flatMap(session -> session
+                .createNativeQuery("UPDATE repeater SET next_due_at = LEAST(next_due_at, :at), due_version = due_version + 1 "
+                        + "WHERE id = :id AND ordering = 'strict'")
+                .setParameter("at", at)
+                .setParameter("id", repeaterId)
+                .executeUpdate());
+    }
+
     /** Cancels every queued record of the repeater (with its soft delete, in the caller's transaction). */
     public Uni<Integer> cancelQueuedRecords(long repeaterId, Instant now) {
         return records.apply(RecordTransition.CANCEL, repeaterId, new RecordFilter(null, null, null, null), now);

@@ -18,7 +18,11 @@ public record CreateRepeaterRequest(String domain, String name, String url, Stri
                                     @Schema(description = "Create only: the signing secret to use, " + SigningSecret.FORMAT
                                             + "; absent: one is generated. Either way it is answered once, as signingSecret in the response",
                                             writeOnly = true)
-                                    String signingSecret) {
+                                    String signingSecret,
+                                    @Schema(description = "\"parallel\" (a batch sent at once, oldest due first) or \"strict\" (one record at a "
+                                            + "time, in the order registered; a failing record blocks those behind it); absent: parallel",
+                                            enumeration = {"parallel", "strict"})
+                                    String ordering) {
 
     /** Without delivery limits: no rate limit, the default reading of status codes. */
     public CreateRepeaterRequest(String domain, String name, String url, String method, Map<String, String> headers,
@@ -29,7 +33,7 @@ public record CreateRepeaterRequest(String domain, String name, String url, Stri
     /** With delivery limits, signing as by default (on, with a generated secret). */
     public CreateRepeaterRequest(String domain, String name, String url, String method, Map<String, String> headers,
                                  Auth auth, Integer timeoutMs, Integer batchSize, RateLimit rateLimit, StatusPolicy statusPolicy) {
-        this(domain, name, url, method, headers, auth, timeoutMs, batchSize, rateLimit, statusPolicy, null, null);
+        this(domain, name, url, method, headers, auth, timeoutMs, batchSize, rateLimit, statusPolicy, null, null, null);
     }
 
     /** Never shows credentials or the signing secret. */
@@ -37,7 +41,7 @@ public record CreateRepeaterRequest(String domain, String name, String url, Stri
     public String toString() {
         return "CreateRepeaterRequest[domain=" + domain + ", name=" + name + ", method=" + method + ", auth=" + auth
                 + ", timeoutMs=" + timeoutMs + ", batchSize=" + batchSize + ", rateLimit=" + rateLimit + ", statusPolicy=" + statusPolicy
-                + ", signing=" + signing + (signingSecret == null ? "" : ", signingSecret=***") + "]";
+                + ", signing=" + signing + (signingSecret == null ? "" : ", signingSecret=***") + ", ordering=" + ordering + "]";
     }
 
     /** {"enabled": false} turns signing off; refuses unknown fields (admin.web.StrictFields), so a secret cannot be given here by mistake. */

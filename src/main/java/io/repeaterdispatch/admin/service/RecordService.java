@@ -142,16 +142,12 @@ public class RecordService {
             return records.apply(transition, recordId, now)
                     .flatMap(changed -> changed == 0
                             ? Uni.createFrom().<Integer>failure(conflict(transition, before))
-                            : transition.queues() ? repeaters.recordsDueAt(before.repeaterId, now) : Uni.createFrom().item(changed))
+                            : transition.queues() ? repeaters.recordsDueAt(before.repeaterId, now) : repeaters.recordsLeft(before.repeaterId, now))
                     .flatMap(ignored -> records.reload(recordId)) // the update bypassed the session's copy
                     .call(after -> audit.record(actor, "record." + transition.verb, "record/" + recordId,
                             AuditTrail.change(Map.of("state", beforeState), Map.of("state", RecordState.of(after.state).apiName()))))
                     .flatMap(after -> view(recordId));
-        })).invoke(() -> {
-            if (transition.queues()) {
-                workQueued.fire(new WorkQueued("record " + transition.verb));
-            }
-        });
+        })).invoke(() -> workQueued.fire(new WorkQueued("record " + transition.verb))); // a cancel may free a strict repeater's queue
     }
 
     /**
@@ -172,8 +168,8 @@ public class RecordService {
                         .flatMap(exists -> exists
                                 ? records.apply(transition, repeaterId, filter, now)
                                 : Uni.createFrom().<Integer>failure(ApiException.notFound("repeater", repeaterId)))
-                        .call(changed -> changed > 0 && transition.queues()
-                                ? repeaters.recordsDueAt(repeaterId, now) : Uni.createFrom().voidItem())
+                        .call(changed -> changed == 0 ? Uni.createFrom().voidItem()
+                                : transition.queues() ? repeaters.recordsDueAt(repeaterId, now) : repeaters.recordsLeft(repeaterId, now))
                         .call(changed -> {
                             Map<String, Object> detail = new LinkedHashMap<>();
                             detail.put("filter", requested);
@@ -181,7 +177,7 @@ public class RecordService {
                             return audit.record(actor, "records." + transition.verb, "repeater/" + repeaterId, detail);
                         }))
                 .invoke(changed -> {
-                    if (changed > 0 && transition.queues()) {
+                    if (changed > 0) { // a cancel may free a strict repeater's queue
                         workQueued.fire(new WorkQueued("records " + transition.verb));
                     }
                 })

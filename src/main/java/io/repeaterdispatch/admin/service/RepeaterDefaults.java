@@ -13,6 +13,8 @@ public final class RepeaterDefaults {
     public static final int BATCH_SIZE = 7;
     /** Deliveries are signed unless a repeater turns it off (migrations/V15). */
     public static final boolean SIGNING_ENABLED = true;
+    /** Batches go in parallel unless a repeater asks for strict order (migrations/V18). */
+    public static final String ORDERING = "parallel";
 
     /** A rate limit's burst when the request leaves it out: one second's worth of requests, at least one. */
     public static int burstFor(double perSecond) {

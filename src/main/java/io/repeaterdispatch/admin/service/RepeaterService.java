@@ -87,6 +87,7 @@ public class RepeaterService {
         setDeliveryLimits(r, request.rateLimit(), request.statusPolicy());
         r.signingEnabled = request.signing() == null ? RepeaterDefaults.SIGNING_ENABLED : request.signing().enabled();
         r.signingSecret = signingSecrets.encrypt(secret);
+        r.ordering = request.ordering() == null ? RepeaterDefaults.ORDERING : request.ordering();
         r.createdAt = clock.now();
         r.updatedAt = r.createdAt;
         return validator.checkDestination(r.url).chain(() -> Panache.withTransaction(() -> repeaters.persist(r)
@@ -136,13 +137,18 @@ public class RepeaterService {
                     r.batchSize = next.batchSize();
                     setDeliveryLimits(r, next.rateLimit(), next.statusPolicy());
                     r.signingEnabled = next.signing().enabled();
+                    // leaving strict order may make records behind the head due now: the next claim computes it
+                    boolean leavesStrict = "strict".equals(r.ordering) && !"strict".equals(next.ordering());
+                    r.ordering = next.ordering();
                     if (newEndpoint) {
                         clearBackoff(r);
                     }
                     r.updatedAt = clock.now();
                     Map<String, Object> detail = new LinkedHashMap<>(AuditTrail.change(before, views.bare(r)));
                     detail.put("fields", patch.fields);
-                    return audit.record(actor, "repeater.update", "repeater/" + repeaterId, detail);
+                    return audit.record(actor, "repeater.update", "repeater/" + repeaterId, detail)
+                            .call(() -> leavesStrict ? repeaters.recordsDueAt(repeaterId, r.updatedAt)
+                                    : Uni.createFrom().voidItem());
                 }).flatMap(done -> views.load(repeaterId))))
                 .invoke(() -> {
                     workQueued.fire(new WorkQueued("repeater updated"));

@@ -64,6 +64,9 @@ public class RepeaterValidator {
         });
     }
 
+    /** Batches at once (oldest due first), or one record at a time in the order registered (migrations/V18). */
+    static final List<String> ORDERINGS = List.of("parallel", "strict");
+
     public void check(CreateRepeaterRequest r) {
         check(r, true);
     }
@@ -97,6 +100,9 @@ public class RepeaterValidator {
         checkRateLimit(r.rateLimit(), errors);
         checkStatusPolicy(r.statusPolicy(), errors);
         checkSigning(r.signing(), r.signingSecret(), errors);
+        if (r.ordering() != null && !ORDERINGS.contains(r.ordering())) {
+            errors.add(new FieldError("ordering", "one of " + ORDERINGS));
+        }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
