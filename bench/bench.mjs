@@ -55,8 +55,13 @@ const SIZES = {
   S7_C_BUDGET_MINUTE_MS: [2000, 2000], S7_C_BUDGET_HOUR_MS: [60000, 60000],
   S7_D_REPEATERS: [200, 20], S7_D_DOMAINS: [50, 5], S7_D_RECORDS: [100000, 3000], S7_D_WARMUP: [30000, 500], S7_D_ROUNDS: [2, 1],
   S7_D_RATE_PER_S: [100000, 100000],
+  // scenario 8 (trust and intake): a. signing on and off, b. fan-out, c. strict order against the endpoint's latency
+  S8_A_REPEATERS: [200, 20], S8_A_DOMAINS: [50, 5], S8_A_RECORDS: [100000, 3000], S8_A_WARMUP: [30000, 500], S8_A_ROUNDS: [2, 1],
+  S8_B_REPEATERS: [500, 20], S8_B_EVENTS: [1000, 50], S8_B_EVENTS_PER_CALL: [100, 25], S8_B_CALLS_AT_ONCE: [2, 2],
+  S8_C_LATENCIES_MS: ['0,5,20,50', '0,20'], S8_C_SECONDS: [10, 2], S8_C_BATCH: [7, 7],
 };
 const size = name => Number(E['BENCH_' + name] ?? SIZES[name][SMOKE ? 1 : 0]);
+const sizeText = name => String(E['BENCH_' + name] ?? SIZES[name][SMOKE ? 1 : 0]);
 
 const now = () => performance.timeOrigin + performance.now();
 const sleep = ms => new Promise(r => setTimeout(r, Math.max(0, ms)));
@@ -1144,7 +1149,136 @@ async function limits() {
   return result;
 }
 
-const scenarios = { throughput, dead: deadEndpoints, fairness, pickup, limits };
+// ---- scenario 8: trust and intake: signing's cost, fan-out, strict order ------------------------------
+// 8a: scenario 2's measurement over the same repeaters with signing on and off, alternating rounds
+// (on off, then off on, …) on one service, so drift of the machine falls on both sides.
+async function signingCost() {
+  const R = size('S8_A_REPEATERS'), D = size('S8_A_DOMAINS'), N = size('S8_A_RECORDS'), W = size('S8_A_WARMUP'), ROUNDS = size('S8_A_ROUNDS');
+  const tag = 's8a';
+  const ids = await createRepeaters(tag, R, D, i => ok(`${tag}-r${i}`));
+  const domains = [...Array(D).keys()].map(i => `${tag}-d${i}`);
+  const phase = throughputPhases(ids, domains, tag, { readyProbe: false });
+  // repeaters made by SQL get their signing secret at their first claim: the warm-up's
+  if (W > 0) await phase('warmup', true, W, false);
+  const unsigned = await sqlNum(`SELECT count(*) FROM repeater WHERE id = ANY('{${ids.join(',')}}'::bigint[]) AND signing_secret IS NULL`);
+  expect(unsigned === 0, `s8a: ${unsigned} repeaters still without a signing secret after the warm-up`);
+  const result = { repeaters: R, domains: D, records: N, batchSize: size('BATCH_SIZE'), warmupRecords: W, rounds: ROUNDS, runs: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const signed of r % 2 === 0 ? [true, false] : [false, true]) {
+      await sql(`UPDATE repeater SET signing_enabled = ${signed} WHERE id = ANY('{${ids.join(',')}}'::bigint[])`);
+      const out = await phase(`r${r}${signed ? 's' : 'u'}`, true, N, !SMOKE);
+      const end = await rcv(`/_stats?prefix=${tag}-r${r}${signed ? 's' : 'u'}-`);
+      result.runs.push({ round: r, signed, deliveriesPerS: out.deliveriesPerS, seconds: out.seconds,
+        serviceCpuPerKRecordsS: out.footprint?.serviceCpuPerKRecordsS ?? null, requests: end.total });
+    }
+  }
+  const mean = (signed, k) => { const xs = result.runs.filter(x => x.signed === signed && x[k] !== null).map(x => x[k]); return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null; };
+  result.signed = { deliveriesPerS: round(mean(true, 'deliveriesPerS'), 0), serviceCpuPerKRecordsS: round(mean(true, 'serviceCpuPerKRecordsS'), 3) };
+  result.unsigned = { deliveriesPerS: round(mean(false, 'deliveriesPerS'), 0), serviceCpuPerKRecordsS: round(mean(false, 'serviceCpuPerKRecordsS'), 3) };
+  result.ratio = result.signed.deliveriesPerS && result.unsigned.deliveriesPerS ? round(result.signed.deliveriesPerS / result.unsigned.deliveriesPerS, 3) : null;
+  result.cpuRatio = result.signed.serviceCpuPerKRecordsS && result.unsigned.serviceCpuPerKRecordsS
+    ? round(result.signed.serviceCpuPerKRecordsS / result.unsigned.serviceCpuPerKRecordsS, 3) : null;
+  // the receiver saw signatures on the signed rounds (a service that did not sign would make the comparison moot)
+  const probe = await api('POST', '/api/v1/repeaters', { domain: `${tag}-probe`, name: 'probe', url: ok(`${tag}-probe`) });
+  result.signingField = probe.status === 201 && typeof probe.json?.signingSecret === 'string';
+  await retireAndClear(ids, 's8a');
+  log(`s8a: ${JSON.stringify({ signed: result.signed, unsigned: result.unsigned, ratio: result.ratio, cpuRatio: result.cpuRatio })}`);
+  return result;
+}
+
+// 8b: one domain of S8_B_REPEATERS repeaters all subscribed to `case.*`; S8_B_EVENTS events posted
+// to POST /api/v1/domains/{domain}/events, S8_B_EVENTS_PER_CALL a call, S8_B_CALLS_AT_ONCE calls at
+// once: records created per second, from the first call's start to the last call's answer. The
+// repeaters point at the receiver; they deliver while the intake runs, as they would in production.
+async function fanOut() {
+  const R = size('S8_B_REPEATERS'), EVENTS = size('S8_B_EVENTS'), PER_CALL = size('S8_B_EVENTS_PER_CALL'), AT_ONCE = size('S8_B_CALLS_AT_ONCE');
+  const tag = 's8b', domain = `${tag}-d`;
+  const ids = await createRepeaters(tag, R, 1, i => ok(`${tag}-r${i}`), { domainOf: () => domain });
+  let subscribed = 0, refusal = null;
+  for (const id of ids) {
+    const r = await api('PATCH', `/api/v1/repeaters/${id}`, { eventTypes: ['case.*'] });
+    if (r.status !== 200) { refusal = `${r.status} ${r.text.slice(0, 300)}`; break; }
+    subscribed++;
+  }
+  await unpause(ids);
+  const result = { repeaters: R, events: EVENTS, eventsPerCall: PER_CALL, callsAtOnce: AT_ONCE, subscribed, refusal };
+  if (refusal) { expect(false, `s8b: eventTypes refused: ${refusal}`); await retireAndClear(ids, 's8b'); return result; }
+  let next = 0, calls = 0, created = 0, failed = null;
+  const t0 = now();
+  async function caller() {
+    while (next < EVENTS && !failed) {
+      const from = next, to = Math.min(EVENTS, from + PER_CALL);
+      next = to;
+      const items = [];
+      for (let i = from; i < to; i++) items.push({ eventType: `case.${i % 2 ? 'created' : 'updated'}`, payloadId: `${tag}-e${i}`, payload: { i } });
+      const r = await api('POST', `/api/v1/domains/${domain}/events`, items);
+      calls++;
+      if (r.status !== 202) { failed = `${r.status} ${r.text.slice(0, 300)}`; return; }
+      created += countRecords(r.json);
+    }
+  }
+  await Promise.all([...Array(AT_ONCE).keys()].map(caller));
+  const seconds = (now() - t0) / 1000;
+  const inDb = await sqlNum(`SELECT count(*) FROM repeat_record_all WHERE domain = '${domain}'`);
+  Object.assign(result, { calls, created, recordsInDatabase: inDb, seconds: round(seconds, 2), recordsPerS: round(inDb / seconds, 0), failed });
+  expect(!failed, `s8b: a fan-out call failed: ${failed}`);
+  expect(inDb === R * EVENTS, `s8b: ${inDb} records in the database, expected ${R * EVENTS}`);
+  await retireAndClear(ids, 's8b');
+  log(`s8b: ${JSON.stringify(result)}`);
+  return result;
+}
+/** The record ids a fan-out answer carries, whatever it nests them in: every number in an array under it. */
+function countRecords(json) {
+  if (Array.isArray(json)) return json.every(x => typeof x === 'number') ? json.length : json.reduce((a, x) => a + countRecords(x), 0);
+  if (json && typeof json === 'object') return Object.values(json).reduce((a, x) => a + countRecords(x), 0);
+  return 0;
+}
+
+// 8c: a strict repeater's throughput against its endpoint's latency, beside a parallel one at the
+// same endpoint (batch S8_C_BATCH), one pair at a time: records/s each, and what the latency alone
+// allows a strict repeater (1000 / latency).
+async function strictOrder() {
+  const latencies = sizeText('S8_C_LATENCIES_MS').split(',').map(Number), SECONDS = size('S8_C_SECONDS');
+  const result = { latenciesMs: latencies, seconds: SECONDS, batchSize: size('BATCH_SIZE'), rows: [] };
+  for (const ms of latencies) {
+    const row = { latencyMs: ms };
+    for (const ordering of ['strict', 'parallel']) {
+      const tag = `s8c${ordering[0]}${ms}`;
+      const url = `http://${RCV_URL.host}/slow/${tag}?ms=${ms}`;
+      const [id] = await createRepeaters(tag, 1, 1, () => url, { batchSize: size('S8_C_BATCH') });
+      await sql(`UPDATE repeater SET ordering = '${ordering}' WHERE id = ${id}`);
+      // enough records for about SECONDS at the rate the latency allows the mode (round trips of ms + ~2 ms)
+      const perS = (ordering === 'strict' ? 1 : size('S8_C_BATCH')) * 1000 / (ms + 2);
+      const n = Math.max(50, Math.min(20000, Math.round(perS * SECONDS)));
+      await rcv('/_reset', 'POST');
+      await insertRecords([id], n, `${tag}-`);
+      const t0 = await unpause([id]);
+      const got = await waitDistinct(n, Math.max(60, SECONDS * 20) * 1000, tag);
+      const end = await rcv(`/_stats?prefix=${tag}-&keys=1`);
+      const elapsed = (end.prefix.lastFirstReceiptAt - t0) / 1000;
+      row[ordering] = { records: n, recordsPerS: round(n / elapsed, 1), seconds: round(elapsed, 2),
+        maxOpen: end.keys?.[`slow/${tag}`]?.maxOpen ?? null, duplicates: got.total - got.distinct };
+      if (ordering === 'strict') expect(row.strict.maxOpen === 1, `s8c ${ms} ms: a strict repeater had ${row.strict.maxOpen} requests open at once`);
+      await retireAndClear([id], tag);
+    }
+    row.latencyBoundPerS = ms === 0 ? null : round(1000 / ms, 1);
+    row.strictShareOfBound = ms === 0 ? null : round(row.strict.recordsPerS / (1000 / ms), 3);
+    row.strictOverParallel = round(row.strict.recordsPerS / row.parallel.recordsPerS, 3);
+    result.rows.push(row);
+    log(`s8c: ${JSON.stringify(row)}`);
+  }
+  return result;
+}
+
+async function trust() {
+  const result = { phases: {} };
+  result.phases.signing = await signingCost();
+  result.phases.fanOut = await fanOut();
+  result.phases.strict = await strictOrder();
+  return result;
+}
+
+const scenarios = { throughput, dead: deadEndpoints, fairness, pickup, limits, trust };
 const which = process.argv[2];
 if (!scenarios[which]) {
   console.error(`usage: bench.mjs <${Object.keys(scenarios).join('|')}>`);

@@ -24,9 +24,9 @@ const metricRows = (p, r, l) => {
 };
 const loadLine = x => x && x.loadAverage1m ? `Machine load average (1 min) at the scenario's start / end: ${x.loadAverage1m.start} / ${x.loadAverage1m.end}; scenario wall time ${fmt(x.scenarioWallS)} s.` : '';
 const planCell = x => !x ? 'n/a' : x.error ? `error: ${x.error}` : `${fmt(x.ms)} ms, ${fmt(x.sharedHit)} buffers${x.seqScanOnRecords ? ', **Seq Scan on repeat_record**' : ''}`;
-const s1 = read('s1.txt'), s2 = json('s2.json'), s3 = json('s3.json'), s4 = json('s4.json'), s5 = json('s5.json'), s5b = read('s5b.txt'), s7 = json('s7.json');
+const s1 = read('s1.txt'), s2 = json('s2.json'), s3 = json('s3.json'), s4 = json('s4.json'), s5 = json('s5.json'), s5b = read('s5b.txt'), s7 = json('s7.json'), s8 = json('s8.json');
 const alone = json('receiver-alone.json');
-const smoke = [s2, s3, s4, s5, s7].some(s => s && s.smoke);
+const smoke = [s2, s3, s4, s5, s7, s8].some(s => s && s.smoke);
 const judge = cond => smoke ? 'n/a (smoke sizes)' : cond === null ? 'n/a' : cond ? '**met**' : '**missed**';
 const pct = (a, b) => a && b ? Math.round(a / b * 100) : null;
 
@@ -49,7 +49,7 @@ p(`- Date: ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC; wall 
   '');
 
 // bench.mjs's checks (everything delivered, once, with a 2xx) fail the run; say which, before any figure
-const failed = [['2', s2], ['3', s3], ['4', s4], ['5', s5], ['7', s7]].filter(([, x]) => x && (x.error || x.problems));
+const failed = [['2', s2], ['3', s3], ['4', s4], ['5', s5], ['7', s7], ['8', s8]].filter(([, x]) => x && (x.error || x.problems));
 if (failed.length) {
   p('**Failed checks** (the run exited non-zero):', '');
   for (const [n, x] of failed) for (const what of [...(x.problems || []), ...(x.error ? [x.error] : [])]) p(`- scenario ${n}: ${what}`);
@@ -115,6 +115,13 @@ if (s7ok) {
     p(`| 7d | Limiter cost: scenario 2's measurement (${fmt(d.records)} records, ${d.repeaters} repeaters, batch ${d.batchSize}, \`/ok\`), ${d.rounds} round(s), alternating | \`rateLimit\` ${JSON.stringify(d.rateLimit)} on every repeater: ${fmt(d.rateLimited?.deliveriesPerS)}/s; \`DISPATCH_LIMITS_ENABLED=false\`: ${fmt(d.limitsOff?.deliveriesPerS)}/s; ratio ${fmt(d.ratio)} | | ≤ 5 % apart | ${judge(d.ratio === null ? null : d.ratio >= 0.95)}${absent('repeaterRateLimit')} |`);
   }
 } else if (s7) p(`| 7 | Limits | failed: ${s7.error} | | | |`);
+const s8ok = s8 && !s8.error && s8.phases;
+if (s8ok) {
+  const a = s8.phases.signing, b = s8.phases.fanOut, c = s8.phases.strict;
+  if (a) p(`| 8a | Signing cost: scenario 2's measurement (${fmt(a.records)} records, ${a.repeaters} repeaters, batch ${a.batchSize}), ${a.rounds} round(s), alternating | signed ${fmt(a.signed?.deliveriesPerS)}/s, unsigned ${fmt(a.unsigned?.deliveriesPerS)}/s: ratio ${fmt(a.ratio)}; CPU per record ${fmt(a.cpuRatio)}× | | ≤ 5 % apart | ${judge(a.ratio === null ? null : a.ratio >= 0.95)} |`);
+  if (b) p(`| 8b | Fan-out: ${fmt(b.events)} events to a domain of ${fmt(b.repeaters)} subscribed repeaters, ${b.eventsPerCall} events a call, ${b.callsAtOnce} at once | ${fmt(b.recordsInDatabase)} records in ${fmt(b.seconds)} s: **${fmt(b.recordsPerS)} records/s**${b.failed ? `; failed: ${b.failed}` : ''} | | (measured) | ${judge(b.failed ? false : b.recordsInDatabase === b.repeaters * b.events)} |`);
+  if (c) p(`| 8c | Strict order: one repeater's records/s against its endpoint's latency (parallel repeater, batch ${c.batchSize}, beside) | ${(c.rows || []).map(r => `${r.latencyMs} ms: strict ${fmt(r.strict?.recordsPerS)}/s (max open ${r.strict?.maxOpen}), parallel ${fmt(r.parallel?.recordsPerS)}/s`).join('; ')} | | one in flight | ${judge((c.rows || []).every(r => r.strict?.maxOpen === 1))} |`);
+} else if (s8) p(`| 8 | Trust and intake | failed: ${s8.error} | | | |`);
 p('');
 
 // ---- details -----------------------------------------------------------------------------------------
@@ -268,6 +275,28 @@ if (s7ok) {
       '| round | side | deliveries/s | seconds | service CPU s per 1,000 records | mean batch size |', '|---|---|---:|---:|---:|---:|');
     for (const r of d.runs || []) p(`| ${r.round} | ${r.side === 'rateLimited' ? 'rate limit configured' : 'limits off'} | ${fmt(r.deliveriesPerS)} | ${fmt(r.seconds)} | ${fmt(r.serviceCpuPerKRecordsS)} | ${fmt(r.meanBatchSize)} |`);
     p('', `Mean: ${fmt(d.rateLimited?.deliveriesPerS)}/s with the rate limit configured, ${fmt(d.limitsOff?.deliveriesPerS)}/s with limits off: ratio ${fmt(d.ratio)}; service CPU per record ratio ${fmt(d.cpuRatio)}.`, '');
+  }
+}
+if (s8ok) {
+  const a = s8.phases.signing, b = s8.phases.fanOut, c = s8.phases.strict;
+  p('## 8. Trust and intake: signing, fan-out, strict order', '', loadLine(s8), '');
+  if (a) {
+    p('### 8a. Signing on and off', '',
+      `Scenario 2's dispatch-only measurement, ${fmt(a.records)} records over ${a.repeaters} repeaters in ${a.domains} domains, batch ${a.batchSize}, \`/ok\`, after a ${fmt(a.warmupRecords)}-record warm-up (which also gave the SQL-made repeaters their signing secrets). The same repeaters, one service; \`signing_enabled\` switched between rounds, whose order alternates.`, '',
+      '| round | signed | deliveries/s | seconds | service CPU s per 1,000 records |', '|---|---|---:|---:|---:|');
+    for (const r of a.runs || []) p(`| ${r.round} | ${r.signed ? 'yes' : 'no'} | ${fmt(r.deliveriesPerS)} | ${fmt(r.seconds)} | ${fmt(r.serviceCpuPerKRecordsS)} |`);
+    p('', `Mean: ${fmt(a.signed?.deliveriesPerS)}/s signed, ${fmt(a.unsigned?.deliveriesPerS)}/s unsigned: ratio ${fmt(a.ratio)}; service CPU per record ratio ${fmt(a.cpuRatio)}.`, '');
+  }
+  if (b) {
+    p('### 8b. Fan-out by event type', '',
+      `One domain of ${fmt(b.repeaters)} repeaters, each subscribed to \`case.*\` through \`PATCH /api/v1/repeaters/{id}\` (${fmt(b.subscribed)} subscribed${b.refusal ? `; refused: \`${String(b.refusal).slice(0, 160).replace(/\|/g, '\\|')}\`` : ''}); ${fmt(b.events)} events (\`case.created\` / \`case.updated\`) posted to \`POST /api/v1/domains/{domain}/events\`, ${b.eventsPerCall} a call, ${b.callsAtOnce} calls at once, while the repeaters deliver. ${fmt(b.calls)} calls; ${fmt(b.recordsInDatabase)} records in the database after ${fmt(b.seconds)} s: **${fmt(b.recordsPerS)} records/s created**.`, '');
+  }
+  if (c) {
+    p('### 8c. Strict order against the endpoint\'s latency', '',
+      `One repeater at a time at \`/slow/<key>?ms=L\` (the receiver holds each answer L ms), its records bulk-inserted while paused, then unpaused; records/s = records / (last first receipt − unpause). The same endpoint and records with \`ordering\` parallel (batch ${c.batchSize}) beside it. The latency bound is 1000 / L: what one request at a time allows.`, '',
+      '| latency | strict records/s | max open (strict) | latency bound | strict ÷ bound | parallel records/s | strict ÷ parallel |', '|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of c.rows || []) p(`| ${r.latencyMs} ms | ${fmt(r.strict?.recordsPerS)} | ${fmt(r.strict?.maxOpen)} | ${fmt(r.latencyBoundPerS)} | ${fmt(r.strictShareOfBound)} | ${fmt(r.parallel?.recordsPerS)} | ${fmt(r.strictOverParallel)} |`);
+    p('');
   }
 }
 if (s5b) p('### 5b. Across replicas (`bench/pickup-latency.sh`)', '', '```', s5b.trim().split('\n').filter(l => /p50|p99/.test(l)).join('\n') || s5b.trim().slice(-800), '```', '');

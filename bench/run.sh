@@ -3,7 +3,8 @@
 #   bench/run.sh                 full run (~45 min on 2 cores, ready-query.sh included), writes bench/RESULTS.md
 #   bench/run.sh --smoke         every scenario tiny (~4 min), writes bench/results/run-*/RESULTS.md
 #   bench/run.sh [--smoke] 2 5   only the listed scenarios, results in the run directory (1 ready query, 2 throughput + 6
-#                                footprint, 3 dead endpoints, 4 fairness, 5 pick-up latency, 7 limits, R receiver)
+#                                footprint, 3 dead endpoints, 4 fairness, 5 pick-up latency, 7 limits, 8 trust and
+#                                intake: signing, fan-out, strict order; R receiver)
 # Each scenario gets its own scratch database (rd_bench_<pid>_<n>) and its own service process
 # (the packaged jar, rebuilt first if src/, migrations/ or pom.xml are newer); scenario 7 a second
 # one beside it, started with DISPATCH_LIMITS_ENABLED=false (port BENCH_PORT_OFF). Everything started
@@ -18,12 +19,12 @@ ONLY=()
 for a in "$@"; do
   case $a in
     --smoke) SMOKE=1 ;;
-    [1-7] | R) ONLY+=("$a") ;;
-    *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+    [1-8] | R) ONLY+=("$a") ;;
+    *) sed -n '2,14p' "$0" >&2; exit 2 ;;
   esac
 done
 PARTIAL=1
-[ ${#ONLY[@]} -eq 0 ] && ONLY=(R 1 2 3 4 5 7) && PARTIAL=0
+[ ${#ONLY[@]} -eq 0 ] && ONLY=(R 1 2 3 4 5 7 8) && PARTIAL=0
 want() { [[ " ${ONLY[*]} " == *" $1 "* ]]; }
 want 6 && ! want 2 && ONLY+=(2) # footprint is measured during scenario 2
 
@@ -164,6 +165,7 @@ want 4 && run_scenario 4 fairness
 want 5 && run_scenario 5 pickup
 # 7, limits: a service with every limiter on and, beside it, one with them all off
 want 7 && { OFF_SERVICE_ENV=(DISPATCH_LIMITS_ENABLED=false); run_scenario 7 limits DISPATCH_LIMITS_ENABLED=true; OFF_SERVICE_ENV=(); }
+want 8 && run_scenario 8 trust
 if want 5 && [ $SMOKE = 0 ] && [ -x bench/pickup-latency.sh ]; then
   log "scenario 5b (bench/pickup-latency.sh: across replicas)"
   child bench/pickup-latency.sh >"$OUT/s5b.txt" 2>&1 || { log "scenario 5b failed: $OUT/s5b.txt"; failures=$((failures + 1)); }

@@ -15,17 +15,16 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * One Redis lock per repeater, so that at most one batch (from any replica) is sending to a
- * repeater at a time. SET NX PX with a random token; release and extend are compare-and-act Lua
- * scripts, so a holder whose lock expired can never delete or extend its successor's lock.
+ * repeater at a time. The admission script ({@code redis/admit-turn.lua}) sets it only if absent,
+ * with a random token and a TTL; the end-of-turn script, release and extend compare the token
+ * first, so a holder whose lock expired can never delete or extend its successor's lock.
  */
 @ApplicationScoped
 public class RepeaterLock implements LearnedConcurrency {
@@ -59,29 +58,6 @@ public class RepeaterLock implements LearnedConcurrency {
         this.budgetPrefix = config.lock().keyPrefix() + "budget:";
         this.ttlMs = config.lock().ttl().toMillis();
         this.acquireTimeout = Duration.ofMillis(Math.max(100, Math.min(ttlMs / 4, 5_000)));
-    }
-
-    /**
-     * Runs {@code work} holding the repeater's lock, extending it every third of its TTL for as long
-     * as the work runs and releasing it afterwards, however the work ends.
-     *
-     * @return the work's result, or empty (without running it) if another holder has the lock
-     */
-    public <T> Uni<Optional<T>> runExclusive(long repeaterId, Supplier<Uni<? extends T>> work) {
-        return tryAcquire(repeaterId).flatMap(acquired -> {
-            if (acquired.isEmpty()) {
-                return Uni.createFrom().item(Optional.<T>empty());
-            }
-            Held lock = acquired.get();
-            long watchdog = startWatchdog(lock, repeaterId);
-            held.put(lock, watchdog);
-            return Uni.createFrom().<T>deferred(work).map(Optional::ofNullable)
-                    .eventually(() -> {
-                        held.remove(lock);
-                        vertx.cancelTimer(watchdog);
-                        return release(lock).onFailure().recoverWithNull();
-                    });
-        });
     }
 
     /**
@@ -230,21 +206,6 @@ public class RepeaterLock implements LearnedConcurrency {
     /** Locks this process holds now. */
     public int held() {
         return held.size();
-    }
-
-    /** @return the held lock, or empty if another batch holds it */
-    private Uni<Optional<Held>> tryAcquire(long repeaterId) {
-        Held held = new Held(prefix + repeaterId, UUID.randomUUID().toString());
-        // execute(), not value().set(..nx..): the typed API cannot tell "set" from "not set" (quarkus#49000).
-        return redis.execute("SET", held.key, held.token, "NX", "PX", Long.toString(ttlMs))
-                // An unreachable Redis that drops packets would hold the turn (and its slots) for the
-                // client's connect timeout; a SET that did land meanwhile just expires with its TTL.
-                .ifNoItem().after(acquireTimeout).failWith(() -> new TimeoutException("no answer to SET within " + acquireTimeout))
-                .onFailure().transform(error -> {
-                    availability.failed(error);
-                    return new LockUnavailableException(error);
-                })
-                .map(reply -> reply != null && "OK".equals(reply.toString()) ? Optional.of(held) : Optional.empty());
     }
 
     /** @return false if the lock was lost (expired and possibly taken by someone else) */
