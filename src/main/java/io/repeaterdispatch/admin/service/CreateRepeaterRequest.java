@@ -18,7 +18,18 @@ public record CreateRepeaterRequest(String domain, String name, String url, Stri
                                     @Schema(description = "Create only: the signing secret to use, " + SigningSecret.FORMAT
                                             + "; absent: one is generated. Either way it is answered once, as signingSecret in the response",
                                             writeOnly = true)
-                                    String signingSecret) {
+                                    String signingSecret,
+                                    @Schema(description = "Event types this repeater takes from POST /api/v1/domains/{domain}/events: names "
+                                            + "(case.created) or prefixes ending in .* (case.*), at most " + EventTypes.MAX_SUBSCRIPTIONS
+                                            + "; absent, null or []: every event type")
+                                    List<String> eventTypes) {
+
+    /** Subscribed to every event type. */
+    public CreateRepeaterRequest(String domain, String name, String url, String method, Map<String, String> headers,
+                                 Auth auth, Integer timeoutMs, Integer batchSize, RateLimit rateLimit, StatusPolicy statusPolicy,
+                                 Signing signing, String signingSecret) {
+        this(domain, name, url, method, headers, auth, timeoutMs, batchSize, rateLimit, statusPolicy, signing, signingSecret, null);
+    }
 
     /** Without delivery limits: no rate limit, the default reading of status codes. */
     public CreateRepeaterRequest(String domain, String name, String url, String method, Map<String, String> headers,
@@ -37,7 +48,7 @@ public record CreateRepeaterRequest(String domain, String name, String url, Stri
     public String toString() {
         return "CreateRepeaterRequest[domain=" + domain + ", name=" + name + ", method=" + method + ", auth=" + auth
                 + ", timeoutMs=" + timeoutMs + ", batchSize=" + batchSize + ", rateLimit=" + rateLimit + ", statusPolicy=" + statusPolicy
-                + ", signing=" + signing + (signingSecret == null ? "" : ", signingSecret=***") + "]";
+                + ", signing=" + signing + (signingSecret == null ? "" : ", signingSecret=***") + ", eventTypes=" + eventTypes + "]";
     }
 
     /** {"enabled": false} turns signing off; refuses unknown fields (admin.web.StrictFields), so a secret cannot be given here by mistake. */

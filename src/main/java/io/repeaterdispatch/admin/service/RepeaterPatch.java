@@ -21,9 +21,9 @@ import java.util.Set;
 final class RepeaterPatch {
 
     private static final Set<String> FIELDS = Set.of("name", "url", "method", "headers", "auth", "timeoutMs", "batchSize",
-            "rateLimit", "statusPolicy", "signing");
-    /** null clears these: no extra headers, no credentials, no rate limit, no status code of its own. */
-    private static final Set<String> NULLABLE = Set.of("headers", "auth", "rateLimit", "statusPolicy");
+            "rateLimit", "statusPolicy", "signing", "eventTypes");
+    /** null clears these: no extra headers, no credentials, no rate limit, no status code of its own, every event type. */
+    private static final Set<String> NULLABLE = Set.of("headers", "auth", "rateLimit", "statusPolicy", "eventTypes");
 
     final Set<String> fields;
     private final CreateRepeaterRequest values;
@@ -85,7 +85,8 @@ final class RepeaterPatch {
                 has("statusPolicy") ? values.statusPolicy() : new CreateRepeaterRequest.StatusPolicy(
                         RepeaterView.codes(r.retryStatusCodes), RepeaterView.codes(r.invalidStatusCodes)),
                 has("signing") ? values.signing() : new CreateRepeaterRequest.Signing(r.signingEnabled),
-                null);
+                null,
+                has("eventTypes") ? values.eventTypes() : EventTypes.view(r.eventTypes));
     }
 
     private static CreateRepeaterRequest.RateLimit storedRateLimit(RepeaterEntity r) {

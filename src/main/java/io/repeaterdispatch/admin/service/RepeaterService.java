@@ -87,6 +87,7 @@ public class RepeaterService {
         setDeliveryLimits(r, request.rateLimit(), request.statusPolicy());
         r.signingEnabled = request.signing() == null ? RepeaterDefaults.SIGNING_ENABLED : request.signing().enabled();
         r.signingSecret = signingSecrets.encrypt(secret);
+        r.eventTypes = EventTypes.column(request.eventTypes());
         r.createdAt = clock.now();
         r.updatedAt = r.createdAt;
         return validator.checkDestination(r.url).chain(() -> Panache.withTransaction(() -> repeaters.persist(r)
@@ -136,6 +137,7 @@ public class RepeaterService {
                     r.batchSize = next.batchSize();
                     setDeliveryLimits(r, next.rateLimit(), next.statusPolicy());
                     r.signingEnabled = next.signing().enabled();
+                    r.eventTypes = EventTypes.column(next.eventTypes());
                     if (newEndpoint) {
                         clearBackoff(r);
                     }

@@ -97,6 +97,7 @@ public class RepeaterValidator {
         checkRateLimit(r.rateLimit(), errors);
         checkStatusPolicy(r.statusPolicy(), errors);
         checkSigning(r.signing(), r.signingSecret(), errors);
+        EventTypes.checkSubscriptions("eventTypes", r.eventTypes(), errors);
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
