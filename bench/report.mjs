@@ -289,7 +289,7 @@ if (s8ok) {
   }
   if (b) {
     p('### 8b. Fan-out by event type', '',
-      `One domain of ${fmt(b.repeaters)} repeaters, each subscribed to \`case.*\` through \`PATCH /api/v1/repeaters/{id}\` (${fmt(b.subscribed)} subscribed${b.refusal ? `; refused: \`${String(b.refusal).slice(0, 160).replace(/\|/g, '\\|')}\`` : ''}); ${fmt(b.events)} events (\`case.created\` / \`case.updated\`) posted to \`POST /api/v1/domains/{domain}/events\`, ${b.eventsPerCall} a call, ${b.callsAtOnce} calls at once, while the repeaters deliver. ${fmt(b.calls)} calls; ${fmt(b.recordsInDatabase)} records in the database after ${fmt(b.seconds)} s: **${fmt(b.recordsPerS)} records/s created**.`, '');
+      `One domain of ${fmt(b.repeaters)} repeaters, each subscribed to \`case.*\` through \`PATCH /api/v1/repeaters/{id}\` (${fmt(b.subscribed)} subscribed${b.refusal ? `; refused: \`${String(b.refusal).slice(0, 160).replace(/\|/g, '\\|')}\`` : ''}); ${fmt(b.events)} events (\`case.created\` / \`case.updated\`) posted to \`POST /api/v1/domains/{domain}/events\`, ${b.eventsPerCall} a call, ${b.callsAtOnce} calls at once, the repeaters paused (the intake alone: a fan-out queues records for paused repeaters too). ${fmt(b.calls)} calls; ${fmt(b.recordsInDatabase)} records in the database after ${fmt(b.seconds)} s: **${fmt(b.recordsPerS)} records/s created**.`, '');
   }
   if (c) {
     p('### 8c. Strict order against the endpoint\'s latency', '',

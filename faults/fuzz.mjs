@@ -364,11 +364,16 @@ function validBody(route, path) {
   if (p === '/api/v1/repeaters' && route.method === 'POST') {
     return { domain: chance(0.7) ? 'fuzz-zone' : `fuzz-${hex(3)}`, name: `n ${hex(4)}`, url: `${RECEIVER}/fuzz/new`, method: pick(['POST', 'PUT', 'patch']),
       headers: { 'X-Fuzz': secret('fh') }, auth: pick([{ type: 'bearer', token: secret('ft') }, { type: 'basic', username: 'u', password: secret('fp') }, null]),
-      timeoutMs: 1 + int(300000), batchSize: 1 + int(144), ...(chance(0.25) ? { url: pick(URLS) } : {}), ...(chance(0.3) ? limitsOfRepeater() : {}) };
+      timeoutMs: 1 + int(300000), batchSize: 1 + int(144), ...(chance(0.25) ? { url: pick(URLS) } : {}), ...(chance(0.3) ? limitsOfRepeater() : {}),
+      ...(chance(0.3) ? { eventTypes: pick([[], ['case.*'], ['case.created', 'form.*'], ['*'], ['a..b']]) } : {}) };
   }
   if (route.method === 'PATCH' && chance(0.2)) return { url: pick(URLS) };
   if (route.method === 'PATCH') return pick([{ name: `renamed ${hex(3)}` }, { timeoutMs: 5000 }, { batchSize: 3 }, { headers: { 'X-New': secret('fh') } },
     { auth: { type: 'bearer', token: secret('ft') } }, { url: `${RECEIVER}/fuzz/moved` }, limitsOfRepeater(), { rateLimit: null, statusPolicy: null }]);
+  if (p.endsWith('/events') && route.method === 'POST') {
+    return Array.from({ length: 1 + int(3) }, (_, i) => ({ eventType: pick(['case.created', 'case.note.added', 'form.submitted', 'x']),
+      payloadId: `fz-${hex(4)}`, payload: { i, t: evilString() } }));
+  }
   if (p.endsWith('/records') && route.method === 'POST') return Array.from({ length: 1 + int(3) }, (_, i) => ({ payloadId: `fz-${hex(4)}`, payload: { i, t: evilString() } }));
   if (/records\/(requeue|resend|cancel)$/.test(p) && p.startsWith('/api/v1/repeaters')) {
     return { state: [pick(STATES)], payloadId: chance(0.5) ? `f-${int(20)}` : undefined, registeredAfter: chance(0.4) ? pick(TIMES) : undefined,

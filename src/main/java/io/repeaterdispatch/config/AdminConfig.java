@@ -28,6 +28,17 @@ public interface AdminConfig {
 
     Idempotency idempotency();
 
+    FanOut fanOut();
+
+    interface FanOut {
+        /**
+         * Most records one fan-out call (POST /api/v1/domains/{domain}/events) may make: its events
+         * times the repeaters subscribed to each. More: 413, nothing queued.
+         */
+        @WithDefault("100000")
+        int maxRecords();
+    }
+
     interface Idempotency {
         /**
          * How long an enqueue's Idempotency-Key answers a retry with the first call's records;

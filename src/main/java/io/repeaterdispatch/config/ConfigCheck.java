@@ -64,6 +64,7 @@ public class ConfigCheck {
         between(problems, "dispatch.http.response-excerpt-bytes", d.http().responseExcerptBytes(), 0, 1 << 20);
         between(problems, "admin.max-enqueue-items", a.maxEnqueueItems(), 1, 1_000_000);
         between(problems, "admin.max-payload-bytes", a.maxPayloadBytes(), 1, Integer.MAX_VALUE);
+        between(problems, "admin.fan-out.max-records", a.fanOut().maxRecords(), 1, 10_000_000);
         atLeast(problems, "admin.idempotency.window", a.idempotency().window(), Duration.ofSeconds(1));
         atMost(problems, "admin.idempotency.window", a.idempotency().window(), Duration.ofDays(365));
         return problems;

@@ -63,6 +63,8 @@ class AuthMatrixTest extends IntegrationTest {
                 new Route("POST", r + "/resume", null),
                 new Route("POST", r + "/pause", null),
                 new Route("POST", r + "/records", "[{\"payloadId\":\"x\",\"payload\":1}]", 202),
+                // fans out to the paused repeater (and the one made above): payload id "fan", untouched by the bulk changes
+                new Route("POST", "/api/v1/domains/acme/events", "[{\"eventType\":\"case.created\",\"payloadId\":\"fan\",\"payload\":1}]", 202),
                 new Route("GET", r + "/records", null),
                 // the bulk changes touch the new record x only, so the single-record ones find the delivered record as it was
                 new Route("POST", r + "/records/requeue", "{\"payloadId\":\"x\"}"),

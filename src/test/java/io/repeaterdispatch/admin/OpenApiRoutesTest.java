@@ -51,7 +51,7 @@ class OpenApiRoutesTest extends IntegrationTest {
         for (String known : List.of("POST /api/v1/repeaters", "GET /api/v1/repeaters/{id}", "POST /api/v1/repeaters/{id}/records",
                 "GET /api/v1/records/{id}", "PUT /api/v1/domains/{domain}/flags/process-repeaters",
                 "GET /api/v1/domains/{domain}/limits", "PUT /api/v1/domains/{domain}/limits", "DELETE /api/v1/domains/{domain}/limits",
-                "POST /api/v1/repeaters/{id}/signing-secret/rotate")) {
+                "POST /api/v1/repeaters/{id}/signing-secret/rotate", "POST /api/v1/domains/{domain}/events")) {
             assertTrue(names.contains(known), known + " is documented: " + names);
         }
         long repeatersBefore = count("SELECT count(*) FROM repeater");
@@ -178,6 +178,31 @@ class OpenApiRoutesTest extends IntegrationTest {
         assertEquals(Set.of("enabled", "rotatedAt", "previousValidUntil"),
                 names(schema(document, view.path("properties").path("signing")).path("properties")));
         assertTrue(document.path("paths").path("/api/v1/repeaters/{id}").path("patch").toString().contains("signing"));
+    }
+
+    /** Fan-out: the route with its header, its 202 answer and refusals; eventTypes in the create body, PATCH and the view; a record's eventType. */
+    @Test
+    void documentDescribesFanOutByEventType() throws Exception {
+        JsonNode document = openApi();
+        JsonNode fanOut = document.path("paths").path("/api/v1/domains/{domain}/events").path("post");
+        assertTrue(fanOut.path("parameters").toString().contains("Idempotency-Key"), "the header is documented: " + fanOut.path("parameters"));
+        assertFalse(fanOut.path("requestBody").path("content").path("application/json").path("examples").isEmpty(), "an example body");
+        JsonNode responses = fanOut.path("responses");
+        for (String status : List.of("202", "400", "413", "422")) {
+            assertTrue(responses.has(status), "answers " + status + ": " + responses);
+        }
+        JsonNode answer = schema(document, responses.path("202").path("content").path("application/json").path("schema"));
+        assertEquals(Set.of("domain", "records", "count"), names(answer.path("properties")), "the 202 answer: " + answer);
+        assertTrue(fanOut.path("description").asText().contains("admin.fan-out.max-records"), "the cap is named");
+
+        JsonNode create = schema(document, document.path("paths").path("/api/v1/repeaters").path("post")
+                .path("requestBody").path("content").path("application/json").path("schema"));
+        assertEquals("array", create.path("properties").path("eventTypes").path("type").asText(), create.toString());
+        JsonNode view = schema(document, successBody(document.path("paths").path("/api/v1/repeaters/{id}").path("get")));
+        assertTrue(names(view.path("properties")).contains("eventTypes"), "the view: " + view);
+        assertTrue(document.path("paths").path("/api/v1/repeaters/{id}").path("patch").toString().contains("eventTypes"));
+        JsonNode record = schema(document, successBody(document.path("paths").path("/api/v1/records/{id}").path("get")));
+        assertTrue(names(record.path("properties")).contains("eventType"), "the record view: " + record);
     }
 
     /** The schema of an operation's 200 or 201 JSON answer. */

@@ -44,7 +44,7 @@ class UnknownFieldsTest extends IntegrationTest {
         String before = everything();
         refused(api().body(Map.of("domain", "acme", "name", "strict", "url", receiver.url("/x"), "priority", "high"))
                 .post("/api/v1/repeaters"), "priority")
-                .body("errors[0].message", containsString("accepted here: auth, batchSize, domain, headers, method, name, ordering,"
+                .body("errors[0].message", containsString("accepted here: auth, batchSize, domain, eventTypes, headers, method, name, ordering,"
                         + " rateLimit, signing, signingSecret, statusPolicy, timeoutMs, url"));
         refused(api().body(Map.of("domain", "acme", "name", "n", "url", receiver.url("/x"),
                 "auth", Map.of("type", "bearer", "token", "t0ken-value", "tokn", "x"))).post("/api/v1/repeaters"), "auth.tokn")
@@ -80,6 +80,15 @@ class UnknownFieldsTest extends IntegrationTest {
                 .post(records).then().statusCode(202);
         assertEquals(1, count("SELECT count(*) FROM repeat_record WHERE payload_id = 'free'"
                 + " AND payload = '{\"ordering\":\"strict\",\"extra\":{\"payloadID\":[1]}}'"));
+    }
+
+    @Test
+    void aFanOutEventWithAnUnknownFieldIsRefusedAndQueuesNothing() {
+        String before = everything();
+        refused(api().body(List.of(Map.of("eventType", "case.created", "payloadId", "p1", "payload", 1, "event_type", "x")))
+                .post("/api/v1/domains/acme/events"), "[0].event_type")
+                .body("errors[0].message", containsString("accepted here: eventType, payload, payloadId"));
+        assertEquals(before, everything());
     }
 
     /**

@@ -48,6 +48,10 @@ public class RepeatRecordEntity extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
+    /** The event a fan-out made this record for; null for a record enqueued per repeater. */
+    @Column(name = "event_type")
+    public String eventType;
+
     /** Set while a dispatcher holds the record; admin transitions clear it, fencing out that dispatcher's write. */
     @Column(name = "claim_token")
     public UUID claimToken;

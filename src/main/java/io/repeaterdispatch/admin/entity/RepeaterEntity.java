@@ -81,6 +81,10 @@ public class RepeaterEntity extends PanacheEntityBase {
     @Column(name = "signing_rotated_at")
     public Instant signingRotatedAt;
 
+    /** Event types this repeater takes from a fan-out: names and "prefix.*" entries, sorted, distinct; empty = every type (migrations/V16). */
+    @Column(name = "event_types")
+    public String[] eventTypes = new String[0];
+
     @Column(name = "is_paused")
     public boolean paused;
 

@@ -22,7 +22,18 @@ public record CreateRepeaterRequest(String domain, String name, String url, Stri
                                     @Schema(description = "\"parallel\" (a batch sent at once, oldest due first) or \"strict\" (one record at a "
                                             + "time, in the order registered; a failing record blocks those behind it); absent: parallel",
                                             enumeration = {"parallel", "strict"})
-                                    String ordering) {
+                                    String ordering,
+                                    @Schema(description = "Event types this repeater takes from POST /api/v1/domains/{domain}/events: names "
+                                            + "(case.created) or prefixes ending in .* (case.*), at most " + EventTypes.MAX_SUBSCRIPTIONS
+                                            + "; absent, null or []: every event type")
+                                    List<String> eventTypes) {
+
+    /** Parallel, subscribed to every event type. */
+    public CreateRepeaterRequest(String domain, String name, String url, String method, Map<String, String> headers,
+                                 Auth auth, Integer timeoutMs, Integer batchSize, RateLimit rateLimit, StatusPolicy statusPolicy,
+                                 Signing signing, String signingSecret) {
+        this(domain, name, url, method, headers, auth, timeoutMs, batchSize, rateLimit, statusPolicy, signing, signingSecret, null, null);
+    }
 
     /** Without delivery limits: no rate limit, the default reading of status codes. */
     public CreateRepeaterRequest(String domain, String name, String url, String method, Map<String, String> headers,
@@ -41,7 +52,7 @@ public record CreateRepeaterRequest(String domain, String name, String url, Stri
     public String toString() {
         return "CreateRepeaterRequest[domain=" + domain + ", name=" + name + ", method=" + method + ", auth=" + auth
                 + ", timeoutMs=" + timeoutMs + ", batchSize=" + batchSize + ", rateLimit=" + rateLimit + ", statusPolicy=" + statusPolicy
-                + ", signing=" + signing + (signingSecret == null ? "" : ", signingSecret=***") + ", ordering=" + ordering + "]";
+                + ", signing=" + signing + (signingSecret == null ? "" : ", signingSecret=***") + ", ordering=" + ordering + ", eventTypes=" + eventTypes + "]";
     }
 
     /** {"enabled": false} turns signing off; refuses unknown fields (admin.web.StrictFields), so a secret cannot be given here by mistake. */

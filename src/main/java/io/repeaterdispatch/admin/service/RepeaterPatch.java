@@ -21,9 +21,9 @@ import java.util.Set;
 final class RepeaterPatch {
 
     private static final Set<String> FIELDS = Set.of("name", "url", "method", "headers", "auth", "timeoutMs", "batchSize",
-            "rateLimit", "statusPolicy", "signing", "ordering");
-    /** null clears these: no extra headers, no credentials, no rate limit, no status code of its own. */
-    private static final Set<String> NULLABLE = Set.of("headers", "auth", "rateLimit", "statusPolicy");
+            "rateLimit", "statusPolicy", "signing", "ordering", "eventTypes");
+    /** null clears these: no extra headers, no credentials, no rate limit, no status code of its own, every event type. */
+    private static final Set<String> NULLABLE = Set.of("headers", "auth", "rateLimit", "statusPolicy", "eventTypes");
 
     final Set<String> fields;
     private final CreateRepeaterRequest values;
@@ -86,7 +86,8 @@ final class RepeaterPatch {
                         RepeaterView.codes(r.retryStatusCodes), RepeaterView.codes(r.invalidStatusCodes)),
                 has("signing") ? values.signing() : new CreateRepeaterRequest.Signing(r.signingEnabled),
                 null,
-                has("ordering") ? values.ordering() : r.ordering);
+                has("ordering") ? values.ordering() : r.ordering,
+                has("eventTypes") ? values.eventTypes() : EventTypes.view(r.eventTypes));
     }
 
     private static CreateRepeaterRequest.RateLimit storedRateLimit(RepeaterEntity r) {

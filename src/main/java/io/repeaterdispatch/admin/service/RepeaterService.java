@@ -88,6 +88,7 @@ public class RepeaterService {
         r.signingEnabled = request.signing() == null ? RepeaterDefaults.SIGNING_ENABLED : request.signing().enabled();
         r.signingSecret = signingSecrets.encrypt(secret);
         r.ordering = request.ordering() == null ? RepeaterDefaults.ORDERING : request.ordering();
+        r.eventTypes = EventTypes.column(request.eventTypes());
         r.createdAt = clock.now();
         r.updatedAt = r.createdAt;
         return validator.checkDestination(r.url).chain(() -> Panache.withTransaction(() -> repeaters.persist(r)
@@ -140,6 +141,7 @@ public class RepeaterService {
                     // leaving strict order may make records behind the head due now: the next claim computes it
                     boolean leavesStrict = "strict".equals(r.ordering) && !"strict".equals(next.ordering());
                     r.ordering = next.ordering();
+                    r.eventTypes = EventTypes.column(next.eventTypes());
                     if (newEndpoint) {
                         clearBackoff(r);
                     }

@@ -103,6 +103,7 @@ public class RepeaterValidator {
         if (r.ordering() != null && !ORDERINGS.contains(r.ordering())) {
             errors.add(new FieldError("ordering", "one of " + ORDERINGS));
         }
+        EventTypes.checkSubscriptions("eventTypes", r.eventTypes(), errors);
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }

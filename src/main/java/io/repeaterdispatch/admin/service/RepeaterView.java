@@ -23,6 +23,8 @@ public record RepeaterView(long id, String domain, String name, String url, Stri
                            @Schema(description = "parallel: a batch at once, oldest due first; strict: one record at a time in the "
                                    + "order registered, a failing record blocking those behind it", enumeration = {"parallel", "strict"})
                            String ordering,
+                           @Schema(description = "event types taken from a fan-out (names, prefixes ending in .*), sorted; []: every type")
+                           List<String> eventTypes,
                            @Schema(description = "adaptive concurrency, shown when one repeater is read; null in lists", nullable = true)
                            ConcurrencyView concurrency, boolean paused, boolean deleted,
                            Instant nextAttemptAt, Instant lastAttemptAt, int consecutiveFailedBatches,
@@ -60,7 +62,8 @@ public record RepeaterView(long id, String domain, String name, String url, Stri
         return new RepeaterView(r.id, r.domain, r.name, r.url, r.httpMethod, maskedHeaders,
                 new AuthView(r.authType, r.authUsername), r.timeoutMs, r.batchSize, rateLimit(r),
                 new StatusPolicyView(codes(r.retryStatusCodes), codes(r.invalidStatusCodes)),
-                new SigningView(r.signingEnabled, r.signingRotatedAt, r.signingPreviousValidUntil), r.ordering, concurrency, r.paused, r.deleted,
+                new SigningView(r.signingEnabled, r.signingRotatedAt, r.signingPreviousValidUntil), r.ordering, EventTypes.view(r.eventTypes),
+                concurrency, r.paused, r.deleted,
                 r.nextAttemptAt, r.lastAttemptAt, r.consecutiveFailedBatches, recordCounts, r.createdAt, r.updatedAt);
     }
 

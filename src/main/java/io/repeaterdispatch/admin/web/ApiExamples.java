@@ -9,6 +9,10 @@ final class ApiExamples {
 
     static final String ENQUEUE = "[{\"payloadId\": \"case-123\", \"payload\": {\"case\": \"123\", \"status\": \"open\"}}, {\"payloadId\": \"case-124\", \"payload\": {\"case\": \"124\"}}]";
 
+    static final String FAN_OUT = "[{\"eventType\": \"case.created\", \"payloadId\": \"case-123\", \"payload\": {\"case\": \"123\", \"status\": \"open\"}}, {\"eventType\": \"form.submitted\", \"payloadId\": \"form-9\", \"payload\": {\"form\": \"9\"}}]";
+
+    static final String FAN_OUT_ANSWER = "{\"domain\": \"acme\", \"records\": {\"3\": [41, 42], \"7\": [43]}, \"count\": 3}";
+
     static final String BULK_REQUEUE = "{\"state\": [\"cancelled\", \"invalid_payload\"], \"registeredAfter\": \"2026-11-01T00:00:00Z\"}";
 
     static final String BULK_RESEND = "{\"payloadId\": \"case-123\"}";

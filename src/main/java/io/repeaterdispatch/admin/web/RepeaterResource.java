@@ -43,7 +43,8 @@ public class RepeaterResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a repeater", description = "Secrets in auth are write-only: stored encrypted, never returned. The URL must pass the outbound URL policy. Optional rateLimit {perSecond, burst} caps the requests per second sent to the endpoint; optional statusPolicy {retry, invalidPayload} lists HTTP status codes (300-599) that this endpoint means as a retryable failure or an invalid payload, overriding the default reading. Deliveries are signed (Standard Webhooks) unless signing {enabled: false}; the signing secret (given as signingSecret, or generated) is answered in this response only, as signingSecret.")
+    @Operation(summary = "Create a repeater", description = "Secrets in auth are write-only: stored encrypted, never returned. The URL must pass the outbound URL policy. Optional rateLimit {perSecond, burst} caps the requests per second sent to the endpoint; optional statusPolicy {retry, invalidPayload} lists HTTP status codes (300-599) that this endpoint means as a retryable failure or an invalid payload, overriding the default reading. Deliveries are signed (Standard Webhooks) unless signing {enabled: false}; the signing secret (given as signingSecret, or generated) is answered in this response only, as signingSecret."
+            + " Optional eventTypes (names or prefixes such as case.*; absent or []: every type) choose the events a fan-out to the domain queues for it.")
     public Uni<RestResponse<RepeaterWithSecret>> create(
             @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "new repeater", value = ApiExamples.CREATE_REPEATER))) CreateRepeaterRequest request, @Context SecurityContext who) {
@@ -78,7 +79,8 @@ public class RepeaterResource {
     @PATCH
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Update a repeater", description = "Changes only the fields given (name, url, method, headers, auth, timeoutMs, batchSize, rateLimit, statusPolicy, signing); headers, auth, rateLimit, statusPolicy and signing are replaced whole, and null clears rateLimit (no limit) and statusPolicy (no codes of its own). The signing secret cannot be set here: rotate it. A new URL drops the backoff. A refused update changes nothing.")
+    @Operation(summary = "Update a repeater", description = "Changes only the fields given (name, url, method, headers, auth, timeoutMs, batchSize, rateLimit, statusPolicy, signing); headers, auth, rateLimit, statusPolicy and signing are replaced whole, and null clears rateLimit (no limit) and statusPolicy (no codes of its own). The signing secret cannot be set here: rotate it. A new URL drops the backoff. A refused update changes nothing."
+            + " eventTypes replaces the subscribed event types whole; null or [] subscribes to every type.")
     public Uni<RepeaterView> update(@PathParam("id") String id,
             @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = {@ExampleObject(name = "new URL and timeout", value = ApiExamples.UPDATE_REPEATER),

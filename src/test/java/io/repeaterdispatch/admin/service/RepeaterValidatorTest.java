@@ -71,7 +71,7 @@ class RepeaterValidatorTest {
     }
 
     private static CreateRepeaterRequest signing(CreateRepeaterRequest.Signing signing, String secret) {
-        return new CreateRepeaterRequest("acme", "crm", "https://x.example/", null, null, null, null, null, null, null, signing, secret, null);
+        return new CreateRepeaterRequest("acme", "crm", "https://x.example/", null, null, null, null, null, null, null, signing, secret);
     }
 
     @Test
