@@ -44,7 +44,7 @@ public record CreateRepeaterRequest(String domain, String name, String url, Stri
     /** With delivery limits, signing as by default (on, with a generated secret). */
     public CreateRepeaterRequest(String domain, String name, String url, String method, Map<String, String> headers,
                                  Auth auth, Integer timeoutMs, Integer batchSize, RateLimit rateLimit, StatusPolicy statusPolicy) {
-        this(domain, name, url, method, headers, auth, timeoutMs, batchSize, rateLimit, statusPolicy, null, null, null);
+        this(domain, name, url, method, headers, auth, timeoutMs, batchSize, rateLimit, statusPolicy, null, null);
     }
 
     /** Never shows credentials or the signing secret. */
