@@ -14,14 +14,14 @@ import java.util.Set;
 
 /**
  * Body of PATCH /api/v1/repeaters/{id}: the fields to change, each replacing the stored value
- * whole (headers, auth, rateLimit, statusPolicy and signing included; leave auth out to keep the stored
+ * whole (headers, auth, rateLimit, statusPolicy, signing and lifecycle included; leave auth out to keep the stored
  * credentials). The domain cannot change: records and flags hang off it; nor can the signing secret
  * (a rotation makes a new one).
  */
 final class RepeaterPatch {
 
     private static final Set<String> FIELDS = Set.of("name", "url", "method", "headers", "auth", "timeoutMs", "batchSize",
-            "rateLimit", "statusPolicy", "signing");
+            "rateLimit", "statusPolicy", "signing", "lifecycle");
     /** null clears these: no extra headers, no credentials, no rate limit, no status code of its own. */
     private static final Set<String> NULLABLE = Set.of("headers", "auth", "rateLimit", "statusPolicy");
 
@@ -85,7 +85,8 @@ final class RepeaterPatch {
                 has("statusPolicy") ? values.statusPolicy() : new CreateRepeaterRequest.StatusPolicy(
                         RepeaterView.codes(r.retryStatusCodes), RepeaterView.codes(r.invalidStatusCodes)),
                 has("signing") ? values.signing() : new CreateRepeaterRequest.Signing(r.signingEnabled),
-                null);
+                null,
+                has("lifecycle") ? values.lifecycle() : new CreateRepeaterRequest.Lifecycle(r.honorDisableHeader));
     }
 
     private static CreateRepeaterRequest.RateLimit storedRateLimit(RepeaterEntity r) {

@@ -97,6 +97,9 @@ public class RepeaterValidator {
         checkRateLimit(r.rateLimit(), errors);
         checkStatusPolicy(r.statusPolicy(), errors);
         checkSigning(r.signing(), r.signingSecret(), errors);
+        if (r.lifecycle() != null && r.lifecycle().honorDisableHeader() == null) {
+            errors.add(new FieldError("lifecycle.honorDisableHeader", "required; true or false"));
+        }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
