@@ -44,7 +44,7 @@ class UnknownFieldsTest extends IntegrationTest {
         String before = everything();
         refused(api().body(Map.of("domain", "acme", "name", "strict", "url", receiver.url("/x"), "ordering", "strict"))
                 .post("/api/v1/repeaters"), "ordering")
-                .body("errors[0].message", containsString("accepted here: auth, batchSize, domain, headers, method, name, rateLimit,"
+                .body("errors[0].message", containsString("accepted here: auth, batchSize, domain, headers, lifecycle, method, name, rateLimit,"
                         + " signing, signingSecret, statusPolicy, timeoutMs, url"));
         refused(api().body(Map.of("domain", "acme", "name", "n", "url", receiver.url("/x"),
                 "auth", Map.of("type", "bearer", "token", "t0ken-value", "tokn", "x"))).post("/api/v1/repeaters"), "auth.tokn")
