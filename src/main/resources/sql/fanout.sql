@@ -22,6 +22,8 @@ WITH event AS (
         OR EXISTS (SELECT 1 FROM unnest(r.event_types) AS s(pattern)
                     WHERE right(s.pattern, 2) = '.*' AND starts_with(t.event_type, left(s.pattern, -1)))
      WHERE r.domain = $1 AND NOT r.is_deleted
+       -- a disabled endpoint (V17: gone, or failing for days) takes no new events until resumed
+       AND NOT (r.disabled_at IS NOT NULL AND r.is_paused)
 ), matched AS (
     SELECT s.repeater_id, e.ord FROM subscriber s JOIN event e USING (event_type)
 ), total AS (

@@ -43,7 +43,18 @@ WITH res AS (
     -- Each written repeater's due_version as this statement's snapshot saw it (see rep).
     SELECT r.id, r.due_version FROM repeater r WHERE r.id IN (SELECT repeater_id FROM rec)
 ), rep_locked AS (
-    SELECT r.id FROM repeater r WHERE r.id IN (SELECT repeater_id FROM rec)
+    -- disable_reason (docs/api.md "Disabled endpoints"): read off the locked row, as it is now, not
+    -- as the snapshot saw it. A repeater already paused (by an operator, or disabled) stays as it is.
+    SELECT r.id,
+           CASE WHEN r.is_paused OR r.is_deleted THEN NULL
+                WHEN d.signal = 'gone' THEN 'gone'
+                WHEN d.signal = 'receiver-requested' AND r.honor_disable_header THEN 'receiver-requested'
+                WHEN u.backed_off AND r.failing_since <= $10 - $18::bigint * interval '1 millisecond' THEN 'failing'
+           END AS disable_reason
+      FROM repeater r
+      LEFT JOIN unnest($11::bigint[], $12::bool[]) AS u(repeater_id, backed_off) ON u.repeater_id = r.id
+      LEFT JOIN unnest($16::bigint[], $17::text[]) AS d(repeater_id, signal) ON d.repeater_id = r.id
+     WHERE r.id IN (SELECT repeater_id FROM rec)
      ORDER BY r.id
        FOR NO KEY UPDATE OF r
 ), rep AS (
@@ -57,11 +68,21 @@ WITH res AS (
                               WHEN r.ordering = 'strict' THEN repeater_head_due(r.id, mine.record_ids, mine.kept_id, mine.kept_due)
                               ELSE LEAST(repeater_earliest_queued(r.id, mine.record_ids), mine.next_check) END,
            due_version = r.due_version + 1,
-           next_attempt_at = CASE WHEN u.repeater_id IS NULL THEN r.next_attempt_at ELSE u.next_attempt_at END,
+           -- a failing repeater's backoff ends by the time its streak reaches disable-after, so the
+           -- batch that disables it comes then, not up to one doubled wait later (LEAST skips NULL)
+           next_attempt_at = CASE WHEN u.repeater_id IS NULL THEN r.next_attempt_at
+                                  ELSE LEAST(u.next_attempt_at, CASE WHEN u.backed_off
+                                      THEN COALESCE(r.failing_since, $10) + $18::bigint * interval '1 millisecond' END) END,
            last_attempt_at = CASE WHEN u.repeater_id IS NULL THEN r.last_attempt_at ELSE u.last_attempt_at END,
-           updated_at = CASE WHEN u.repeater_id IS NULL THEN r.updated_at ELSE $10 END,
+           updated_at = CASE WHEN u.repeater_id IS NULL AND rep_locked.disable_reason IS NULL THEN r.updated_at ELSE $10 END,
            consecutive_failed_batches = CASE WHEN u.repeater_id IS NULL THEN r.consecutive_failed_batches
-                                             WHEN u.backed_off THEN r.consecutive_failed_batches + 1 ELSE 0 END
+                                             WHEN u.backed_off THEN r.consecutive_failed_batches + 1 ELSE 0 END,
+           -- the streak: begun by a wholly failed batch, ended by any the endpoint answered (legacy records leave it)
+           failing_since = CASE WHEN u.repeater_id IS NULL THEN r.failing_since
+                                WHEN u.backed_off THEN COALESCE(r.failing_since, $10) END,
+           is_paused = r.is_paused OR rep_locked.disable_reason IS NOT NULL,
+           disabled_at = CASE WHEN rep_locked.disable_reason IS NULL THEN r.disabled_at ELSE $10 END,
+           disabled_reason = COALESCE(rep_locked.disable_reason, r.disabled_reason)
       FROM rep_locked
       JOIN seen ON seen.id = rep_locked.id
       JOIN (SELECT repeater_id, array_agg(id) AS record_ids, min(next_check) AS next_check,
@@ -70,7 +91,21 @@ WITH res AS (
       LEFT JOIN unnest($11::bigint[], $12::bool[], $13::timestamptz[], $14::timestamptz[])
            AS u(repeater_id, backed_off, next_attempt_at, last_attempt_at) ON u.repeater_id = rep_locked.id
      WHERE r.id = rep_locked.id
+    RETURNING r.id, r.domain, rep_locked.disable_reason, r.failing_since
+), disabled AS (
+    SELECT id, domain, disable_reason, failing_since FROM rep WHERE disable_reason IS NOT NULL
+), audited AS (
+    INSERT INTO admin_audit (at, actor, action, target, detail)
+    SELECT $10, 'system', 'repeater.disable', 'repeater/' || id,
+           jsonb_build_object('reason', disable_reason,
+                              'disabledAt', to_char($10 AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                              'failingSince', to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+      FROM disabled
+), attempts AS (
+    INSERT INTO repeat_record_attempt (record_id, state, http_status, message, duration_ms, created_at)
+    SELECT id, attempt_state, http_status, message, duration_ms, attempted_at FROM rec
+    RETURNING record_id
 )
-INSERT INTO repeat_record_attempt (record_id, state, http_status, message, duration_ms, created_at)
-SELECT id, attempt_state, http_status, message, duration_ms, attempted_at FROM rec
-RETURNING record_id
+SELECT record_id, NULL::bigint, NULL::text, NULL::text, NULL::timestamptz FROM attempts
+UNION ALL
+SELECT NULL, id, domain, disable_reason, failing_since FROM disabled

@@ -2,14 +2,18 @@ package io.repeaterdispatch.config;
 
 import io.quarkus.runtime.StartupEvent;
 import io.repeaterdispatch.core.Limits;
+import io.repeaterdispatch.core.SigningSecret;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The one start-up check of the service's own settings, before anything else starts: every value
@@ -51,6 +55,10 @@ public class ConfigCheck {
         atLeast(problems, "dispatch.domain-budget.per-minute", d.domainBudget().perMinute(), Duration.ofMillis(1));
         atLeast(problems, "dispatch.domain-budget.per-hour", d.domainBudget().perHour(), Duration.ofMillis(1));
         atLeast(problems, "dispatch.signing.rotation-overlap", d.signing().rotationOverlap(), Duration.ZERO);
+        atLeast(problems, "dispatch.lifecycle.disable-after", d.lifecycle().disableAfter(), Duration.ZERO);
+        atLeast(problems, "dispatch.lifecycle.notify-timeout", d.lifecycle().notifyTimeout(), Duration.ofMillis(1));
+        between(problems, "dispatch.lifecycle.notify-attempts", d.lifecycle().notifyAttempts(), 1, 20);
+        checkNotification(problems, d.lifecycle());
         ordered(problems, "dispatch.repeater-backoff", d.repeaterBackoff().min(), d.repeaterBackoff().max());
         ordered(problems, "dispatch.record-retry", d.recordRetry().min(), d.recordRetry().max());
         between(problems, "dispatch.record-retry.factor", d.recordRetry().factor(), 1, 1_000);
@@ -68,6 +76,25 @@ public class ConfigCheck {
         atLeast(problems, "admin.idempotency.window", a.idempotency().window(), Duration.ofSeconds(1));
         atMost(problems, "admin.idempotency.window", a.idempotency().window(), Duration.ofDays(365));
         return problems;
+    }
+
+    /** A URL to announce to needs a secret to sign with. No message repeats the secret. */
+    private static void checkNotification(List<String> problems, DispatchConfig.Lifecycle lifecycle) {
+        Optional<String> url = lifecycle.notifyUrl().filter(u -> !u.isBlank());
+        if (url.isEmpty()) {
+            return;
+        }
+        try {
+            URI uri = new URI(url.get());
+            if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
+                problems.add("dispatch.lifecycle.notify-url must be an absolute http or https URL");
+            }
+        } catch (URISyntaxException e) {
+            problems.add("dispatch.lifecycle.notify-url is not a valid URL");
+        }
+        if (lifecycle.notifySecret().flatMap(SigningSecret::parse).isEmpty()) {
+            problems.add("dispatch.lifecycle.notify-secret must be " + SigningSecret.FORMAT + " when dispatch.lifecycle.notify-url is set");
+        }
     }
 
     private static void atLeast(List<String> problems, String key, Duration value, Duration least) {

@@ -81,6 +81,32 @@ public interface DispatchConfig {
 
     Signing signing();
 
+    Lifecycle lifecycle();
+
+    /** Disabling dead endpoints and telling the operator (docs/api.md, "Disabled endpoints"). */
+    interface Lifecycle {
+        /**
+         * A repeater whose batches have all failed for this long (on the per-repeater path) is
+         * disabled at its next failing batch. 0s: never by time (a 410 and the opt-in header still disable).
+         */
+        @WithDefault("5d")
+        Duration disableAfter();
+
+        /** Where each disable is announced (a signed POST); unset: no notification. */
+        Optional<String> notifyUrl();
+
+        /** The whsec_ secret that signs the notifications; required with notify-url. A secret: never logged nor answered. */
+        Optional<String> notifySecret();
+
+        /** Attempts per notification (1 s, 5 s, 25 s … apart) before it is given up, logged. */
+        @WithDefault("3")
+        int notifyAttempts();
+
+        /** Bound of one notification request. */
+        @WithDefault("10s")
+        Duration notifyTimeout();
+    }
+
     /** Standard Webhooks signatures on every delivery (docs/api.md, "Signatures"). */
     interface Signing {
         /**

@@ -11,9 +11,17 @@ import java.time.Instant;
  * @param message    response excerpt or error, short
  * @param retryAfter the endpoint's Retry-After on 429/503, else null
  * @param failure    why no answer arrived; null when the endpoint answered
+ * @param disable    the answer asks to disable the repeater (410 Gone, webhook-delivery: disable); null if not
  */
 public record DeliveryResult(long recordId, RecordState outcome, Integer httpStatus, String message,
-                             Instant attemptedAt, long durationMs, Duration retryAfter, FailureKind failure) {
+                             Instant attemptedAt, long durationMs, Duration retryAfter, FailureKind failure,
+                             DisableSignal disable) {
+
+    /** An attempt that asks nothing of its repeater. */
+    public DeliveryResult(long recordId, RecordState outcome, Integer httpStatus, String message,
+                          Instant attemptedAt, long durationMs, Duration retryAfter, FailureKind failure) {
+        this(recordId, outcome, httpStatus, message, attemptedAt, durationMs, retryAfter, failure, null);
+    }
 
     /** An attempt the endpoint answered. */
     public DeliveryResult(long recordId, RecordState outcome, Integer httpStatus, String message,

@@ -8,7 +8,9 @@ import io.repeaterdispatch.core.AuthType;
 import io.repeaterdispatch.core.ClaimedRecord;
 import io.repeaterdispatch.core.FailureKind;
 import io.repeaterdispatch.core.Endpoint;
+import io.repeaterdispatch.core.Signing;
 import io.repeaterdispatch.core.SigningSecret;
+import io.repeaterdispatch.core.StatusPolicy;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -32,6 +34,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Sends one record to its endpoint over one shared non-blocking HTTP client and turns whatever
@@ -47,6 +50,9 @@ public class HttpSender {
 
     static final String USER_AGENT = "repeater-dispatch/1";
     static final String REPLICA_HEADER = "X-Dispatch-Replica";
+    /** A receiver's answer header asking to stop deliveries ({@link #DISABLE_VALUE}); honoured only where the repeater opted in. */
+    static final String DELIVERY_HEADER = "webhook-delivery";
+    static final String DISABLE_VALUE = "disable";
 
     private final Vertx vertx;
     private final HttpClient client;
@@ -88,16 +94,46 @@ public class HttpSender {
 
     public Uni<DeliveryResult> send(Endpoint endpoint, ClaimedRecord record) {
         Instant attemptedAt = clock.now();
-        long started = System.nanoTime();
         long timeoutMs = Math.min(endpoint.timeoutMs(), maxRequestTimeoutMs);
+        byte[] body = record.payload().getBytes(StandardCharsets.UTF_8); // sent and signed as these bytes
+        return exchange(endpoint, record.id(), body, timeoutMs, attemptedAt,
+                () -> requestOptions(endpoint, record, timeoutMs, body, attemptedAt));
+    }
+
+    /**
+     * An operator notification (dispatch.OperatorNotifications): a JSON body POSTed to {@code url}
+     * through the same client, URL policy and deadline as a delivery, signed with {@code secret}
+     * under {@code messageId}, without any record's headers. The result's record id is 0.
+     */
+    public Uni<DeliveryResult> sendNotification(String url, String messageId, String json, SigningSecret secret, long timeoutMs) {
+        Instant attemptedAt = clock.now();
+        long timeout = Math.min(timeoutMs, maxRequestTimeoutMs);
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        Endpoint endpoint = new Endpoint(0, "", url, "POST", Map.of(), AuthType.NONE, null, null, (int) timeout,
+                StatusPolicy.EMPTY, new Signing(true, secret, null, null));
+        return exchange(endpoint, 0, body, timeout, attemptedAt, () -> {
+            RequestOptions options = new RequestOptions()
+                    .setAbsoluteURI(url)
+                    .setMethod(HttpMethod.POST)
+                    .setConnectTimeout(Math.min(connectTimeoutMs, timeout))
+                    .setIdleTimeout(timeout)
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("User-Agent", USER_AGENT);
+            sign(options, endpoint, messageId, body, attemptedAt);
+            return options;
+        });
+    }
+
+    private Uni<DeliveryResult> exchange(Endpoint endpoint, long recordId, byte[] body, long timeoutMs, Instant attemptedAt,
+                                         Supplier<RequestOptions> request) {
+        long started = System.nanoTime();
         return Uni.createFrom().<Answer>emitter(emitter -> {
                     RequestDeadline deadline = new RequestDeadline();
                     long timer = vertx.setTimer(timeoutMs, t -> {
                         deadline.expire();
                         emitter.fail(new TimeoutException("no answer within " + timeoutMs + " ms"));
                     });
-                    byte[] body = record.payload().getBytes(StandardCharsets.UTF_8); // sent and signed as these bytes
-                    RequestOptions options = requestOptions(endpoint, record, timeoutMs, body, attemptedAt);
+                    RequestOptions options = request.get();
                     // Connect to the address the policy checked; Host and SNI stay the URL's host.
                     urlPolicy.server(options.getHost(), options.getPort())
                             .compose(server -> deadline.expired() ? Future.failedFuture(new TimeoutException("timed out resolving"))
@@ -119,8 +155,8 @@ public class HttpSender {
                                 }
                             });
                 })
-                .map(answer -> fromAnswer(endpoint, record, answer, attemptedAt, started))
-                .onFailure().recoverWithItem(error -> fromError(record, error, attemptedAt, started));
+                .map(answer -> fromAnswer(endpoint, recordId, answer, attemptedAt, started))
+                .onFailure().recoverWithItem(error -> fromError(recordId, error, attemptedAt, started));
     }
 
     /** @param now the dispatch clock's time of the attempt: whether a rotated-out signing secret is still sent */
@@ -200,20 +236,22 @@ public class HttpSender {
         });
         response.exceptionHandler(promise::tryFail);
         response.endHandler(v -> promise.tryComplete(
-                new Answer(response.statusCode(), response.getHeader("Retry-After"), excerpt.toString(StandardCharsets.UTF_8))));
+                new Answer(response.statusCode(), response.getHeader("Retry-After"), excerpt.toString(StandardCharsets.UTF_8),
+                        DISABLE_VALUE.equalsIgnoreCase(String.valueOf(response.getHeader(DELIVERY_HEADER)).strip()))));
         return promise.future();
     }
 
-    private DeliveryResult fromAnswer(Endpoint endpoint, ClaimedRecord record, Answer answer, Instant attemptedAt, long started) {
+    private DeliveryResult fromAnswer(Endpoint endpoint, long recordId, Answer answer, Instant attemptedAt, long started) {
         RecordState outcome = OutcomeClassifier.classify(answer.status, endpoint.statusPolicy());
         // a 503 the repeater's policy calls an invalid payload is not retried, so it sets no wait either
         Duration retryAfter = outcome == RecordState.FAILED && OutcomeClassifier.honoursRetryAfter(answer.status)
                 ? RetryAfter.parse(answer.retryAfter, attemptedAt) : null;
         String message = printable(answer.status + (answer.body.isBlank() ? "" : " " + answer.body.strip()));
-        return new DeliveryResult(record.id(), outcome, answer.status, message, attemptedAt, elapsedMs(started), retryAfter);
+        return new DeliveryResult(recordId, outcome, answer.status, message, attemptedAt, elapsedMs(started), retryAfter, null,
+                OutcomeClassifier.disableSignal(answer.status, answer.disableRequested, endpoint.statusPolicy()));
     }
 
-    private DeliveryResult fromError(ClaimedRecord record, Throwable error, Instant attemptedAt, long started) {
+    private DeliveryResult fromError(long recordId, Throwable error, Instant attemptedAt, long started) {
         FailureKind kind = error instanceof TimeoutException ? FailureKind.TIMEOUT
                 : error instanceof ConnectException ? FailureKind.CONNECTION_REFUSED
                 : error instanceof UrlPolicy.DeniedDestinationException ? FailureKind.DENIED_DESTINATION
@@ -226,7 +264,7 @@ public class HttpSender {
         if (message.length() > excerptBytes) {
             message = message.substring(0, excerptBytes);
         }
-        return new DeliveryResult(record.id(), RecordState.FAILED, null, message, attemptedAt, elapsedMs(started), null, kind);
+        return new DeliveryResult(recordId, RecordState.FAILED, null, message, attemptedAt, elapsedMs(started), null, kind);
     }
 
     /**
@@ -260,6 +298,7 @@ public class HttpSender {
         return (System.nanoTime() - started) / 1_000_000;
     }
 
-    private record Answer(int status, String retryAfter, String body) {
+    /** @param disableRequested the answer carried {@code webhook-delivery: disable} */
+    private record Answer(int status, String retryAfter, String body, boolean disableRequested) {
     }
 }

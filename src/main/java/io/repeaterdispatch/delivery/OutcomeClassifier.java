@@ -1,5 +1,6 @@
 package io.repeaterdispatch.delivery;
 
+import io.repeaterdispatch.core.DisableSignal;
 import io.repeaterdispatch.core.RecordState;
 import io.repeaterdispatch.core.StatusPolicy;
 
@@ -38,6 +39,19 @@ public final class OutcomeClassifier {
             return RecordState.INVALID_PAYLOAD;
         }
         return classify(status);
+    }
+
+    /**
+     * Whether an answer asks to disable the repeater, beside its record's outcome: a 410 Gone, unless
+     * the repeater's policy retries 410 (that endpoint uses it for something passing); else the
+     * header {@code webhook-delivery: disable}, which the result write honours only for a repeater
+     * that opted in. Null: it asks nothing.
+     */
+    public static DisableSignal disableSignal(int status, boolean disableHeader, StatusPolicy policy) {
+        if (status == 410 && !policy.retries(410)) {
+            return DisableSignal.GONE;
+        }
+        return disableHeader ? DisableSignal.RECEIVER_REQUESTED : null;
     }
 
     /** Retry-After is honoured on these answers only. */

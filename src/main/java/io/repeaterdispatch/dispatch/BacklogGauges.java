@@ -34,6 +34,7 @@ public class BacklogGauges implements DispatchListener {
     private final AtomicLong due = new AtomicLong();
     private final AtomicLong ready = new AtomicLong();
     private final AtomicLong backedOff = new AtomicLong();
+    private final AtomicLong disabled = new AtomicLong();
     private final AtomicBoolean counting = new AtomicBoolean();
 
     public BacklogGauges(BacklogQuery query, DispatchClock clock, DispatchConfig config, MeterRegistry registry) {
@@ -46,6 +47,8 @@ public class BacklogGauges implements DispatchListener {
                 .description("Repeaters the per-repeater loop could take now, at its last ready query or backlog count").register(registry);
         Gauge.builder("repeater.dispatch.backed.off.repeaters", backedOff, AtomicLong::get)
                 .description("Active repeaters waiting out a backoff, at the last backlog count").register(registry);
+        Gauge.builder("repeater.dispatch.disabled.repeaters", disabled, AtomicLong::get)
+                .description("Repeaters the service disabled and nobody resumed yet, at the last backlog count").register(registry);
     }
 
     @Override
@@ -89,6 +92,7 @@ public class BacklogGauges implements DispatchListener {
         due.set(backlog.dueRecords());
         ready.set(backlog.readyRepeaters());
         backedOff.set(backlog.backedOffRepeaters());
+        disabled.set(backlog.disabledRepeaters());
         return true;
     }
 }

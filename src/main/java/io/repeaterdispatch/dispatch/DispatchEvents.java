@@ -1,6 +1,7 @@
 package io.repeaterdispatch.dispatch;
 
 import io.repeaterdispatch.core.DeliveryResult;
+import io.repeaterdispatch.core.RepeaterDisabled;
 import io.repeaterdispatch.store.ReadyRepeater;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -107,5 +108,10 @@ public class DispatchEvents implements DispatchListener {
     @Override
     public void attemptRecorded(Path path, long repeaterId, String domain, DeliveryResult result) {
         each(l -> l.attemptRecorded(path, repeaterId, domain, result));
+    }
+
+    @Override
+    public void repeaterDisabled(RepeaterDisabled disabled) {
+        each(l -> l.repeaterDisabled(disabled));
     }
 }

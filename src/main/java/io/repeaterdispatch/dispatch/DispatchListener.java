@@ -1,6 +1,7 @@
 package io.repeaterdispatch.dispatch;
 
 import io.repeaterdispatch.core.DeliveryResult;
+import io.repeaterdispatch.core.RepeaterDisabled;
 import io.repeaterdispatch.store.ReadyRepeater;
 
 import java.util.List;
@@ -56,5 +57,9 @@ public interface DispatchListener {
 
     /** One attempt was recorded, on either path, for a repeater of {@code domain}. */
     default void attemptRecorded(Path path, long repeaterId, String domain, DeliveryResult result) {
+    }
+
+    /** A result write disabled a repeater (committed, audited); its operator notification, if any, is on its way. */
+    default void repeaterDisabled(RepeaterDisabled disabled) {
     }
 }

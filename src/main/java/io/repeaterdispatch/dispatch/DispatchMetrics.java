@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.core.DeliveryResult;
 import io.repeaterdispatch.core.RecordState;
+import io.repeaterdispatch.core.RepeaterDisabled;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -51,6 +52,7 @@ public class DispatchMetrics implements DispatchListener {
     private final Counter concurrencyUp;
     private final Counter shareHolds;
     private final Set<Long> reducedConcurrency = ConcurrentHashMap.newKeySet();
+    private final Map<String, Counter> disabled = new ConcurrentHashMap<>();
 
     public DispatchMetrics(MeterRegistry registry, DispatchConfig config) {
         this.registry = registry;
@@ -182,6 +184,16 @@ public class DispatchMetrics implements DispatchListener {
         if (OUTCOMES.contains(result.outcome())) {
             attempts.computeIfAbsent(new AttemptKey(path, domain, result.outcome()), this::attemptsCounter).increment();
         }
+    }
+
+    /** Tagged by reason (gone, receiver-requested, failing): three series at most. */
+    @Override
+    public void repeaterDisabled(RepeaterDisabled event) {
+        disabled.computeIfAbsent(event.reason(), reason -> Counter.builder("repeater.dispatch.repeaters.disabled")
+                .description("Repeaters this replica disabled (410 Gone, the receiver's webhook-delivery: disable, or failing for"
+                        + " dispatch.lifecycle.disable-after), by reason")
+                .tag("reason", reason)
+                .register(registry)).increment();
     }
 
     private Counter attemptsCounter(AttemptKey key) {

@@ -2,6 +2,7 @@ package io.repeaterdispatch.dispatch;
 
 import io.repeaterdispatch.core.DispatchClock;
 import io.repeaterdispatch.core.DeliveryResult;
+import io.repeaterdispatch.core.DisableSignal;
 import io.repeaterdispatch.core.RecordState;
 import io.repeaterdispatch.store.Claim;
 import io.repeaterdispatch.store.RecordResult;
@@ -19,8 +20,9 @@ import java.util.List;
 
 /**
  * Turns the answers to a claim into each record's next state (retry policy) and, on the
- * per-repeater path, the repeater's backoff (backoff policy); writes it all in one statement and
- * reports the attempts. Both dispatch paths record through here.
+ * per-repeater path, the repeater's backoff (backoff policy), with any ask to disable the repeater
+ * (a 410 on either path); writes it all in one statement and reports the attempts. Both dispatch
+ * paths record through here.
  */
 @ApplicationScoped
 public class OutcomeRecorder {
@@ -63,7 +65,7 @@ public class OutcomeRecorder {
                 ? backoffPolicy.after(claim.endpoint().repeaterId(), claim.lastAttemptAt(), results, now, paced) : null;
         long repeaterId = claim.endpoint().repeaterId();
         String domain = claim.endpoint().domain();
-        BatchOutcome batch = new BatchOutcome(claim.token(), outcomes, update);
+        BatchOutcome batch = new BatchOutcome(claim.token(), outcomes, update, disableRequest(repeaterId, results));
         // The per-repeater path shares statements with other repeaters' batches; the legacy path
         // stays what it is, one write per record.
         Uni<Integer> write = path == DispatchListener.Path.REPEATER ? groups.write(batch) : writer.write(batch, now);
@@ -80,6 +82,15 @@ public class OutcomeRecorder {
             }
             return update;
         });
+    }
+
+    /** The strongest ask to disable the repeater among the answers (410, webhook-delivery: disable); the write decides. */
+    private static BatchOutcome.DisableRequest disableRequest(long repeaterId, List<DeliveryResult> results) {
+        DisableSignal signal = null;
+        for (DeliveryResult result : results) {
+            signal = DisableSignal.strongest(signal, result.disable());
+        }
+        return signal == null ? null : new BatchOutcome.DisableRequest(repeaterId, signal);
     }
 
     /** Status only: the attempt's message may quote the endpoint's answer, which is not for logs. */

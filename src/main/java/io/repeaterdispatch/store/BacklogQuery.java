@@ -33,7 +33,8 @@ public class BacklogQuery {
                         .flatMap(set -> conn.preparedQuery(SQL).execute(Tuple.of(Sql.ts(now), processRepeatersDefault, readyLimit))))
                 .map(rows -> {
                     Row row = rows.iterator().next();
-                    return new Backlog(row.getLong("due_records"), row.getLong("ready_repeaters"), row.getLong("backed_off_repeaters"));
+                    return new Backlog(row.getLong("due_records"), row.getLong("ready_repeaters"), row.getLong("backed_off_repeaters"),
+                            row.getLong("disabled_repeaters"));
                 });
     }
 }

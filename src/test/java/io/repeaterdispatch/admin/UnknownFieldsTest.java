@@ -44,8 +44,8 @@ class UnknownFieldsTest extends IntegrationTest {
         String before = everything();
         refused(api().body(Map.of("domain", "acme", "name", "strict", "url", receiver.url("/x"), "priority", "high"))
                 .post("/api/v1/repeaters"), "priority")
-                .body("errors[0].message", containsString("accepted here: auth, batchSize, domain, eventTypes, headers, method, name, ordering,"
-                        + " rateLimit, signing, signingSecret, statusPolicy, timeoutMs, url"));
+                .body("errors[0].message", containsString("accepted here: auth, batchSize, domain, eventTypes, headers, lifecycle, method, name,"
+                        + " ordering, rateLimit, signing, signingSecret, statusPolicy, timeoutMs, url"));
         refused(api().body(Map.of("domain", "acme", "name", "n", "url", receiver.url("/x"),
                 "auth", Map.of("type", "bearer", "token", "t0ken-value", "tokn", "x"))).post("/api/v1/repeaters"), "auth.tokn")
                 .body("errors[0].message", containsString("password, token, type, username"));

@@ -1,6 +1,7 @@
 package io.repeaterdispatch.delivery;
 
 import io.repeaterdispatch.core.AuthType;
+import io.repeaterdispatch.core.DisableSignal;
 import io.repeaterdispatch.core.Endpoint;
 import io.repeaterdispatch.core.RecordState;
 import io.repeaterdispatch.core.StatusPolicy;
@@ -74,5 +75,18 @@ class OutcomeClassifierTest {
         }
         assertSame(StatusPolicy.EMPTY, new Endpoint(7, "acme", "https://x.org", "POST", Map.of(), AuthType.NONE, null, null, 1000, null)
                 .statusPolicy(), "no policy given: the empty one, never null");
+    }
+
+    /** A 410 disables unless the repeater retries 410; the header only asks (the result write checks the opt-in). */
+    @Test
+    void a410OrTheDisableHeaderAsksToDisableTheRepeater() {
+        assertEquals(DisableSignal.GONE, OutcomeClassifier.disableSignal(410, false, StatusPolicy.EMPTY));
+        assertEquals(DisableSignal.GONE, OutcomeClassifier.disableSignal(410, true, StatusPolicy.EMPTY), "a 410 wins over the header");
+        assertEquals(null, OutcomeClassifier.disableSignal(410, false, StatusPolicy.of(List.of(410), List.of())),
+                "an endpoint whose 410 its repeater retries is not gone");
+        assertEquals(DisableSignal.RECEIVER_REQUESTED, OutcomeClassifier.disableSignal(200, true, StatusPolicy.EMPTY));
+        assertEquals(null, OutcomeClassifier.disableSignal(404, false, StatusPolicy.EMPTY));
+        assertEquals(DisableSignal.GONE, DisableSignal.strongest(DisableSignal.RECEIVER_REQUESTED, DisableSignal.GONE));
+        assertEquals(DisableSignal.RECEIVER_REQUESTED, DisableSignal.strongest(null, DisableSignal.RECEIVER_REQUESTED));
     }
 }

@@ -182,7 +182,9 @@ class RepeaterDispatchTest extends IntegrationTest {
             int expected = attempt;
             Await.until("attempt " + attempt, () -> attempts(record) == expected);
             assertEquals(FAILED, state(record));
-            advance(Duration.ofDays(8)); // past the longest repeater backoff and record wait
+            // past the repeater's backoff (twice the last gap) and the record's wait (at most 81 min), each gap
+            // more than twice the last, 64 h in all: within dispatch.lifecycle.disable-after (5 d), which would disable it
+            advance(Duration.ofMinutes((long) (60 * Math.pow(2.5, attempt - 1))));
         }
         Await.until("sixth attempt", () -> attempts(record) == 6);
         Await.until("cancelled", () -> state(record) == CANCELLED);

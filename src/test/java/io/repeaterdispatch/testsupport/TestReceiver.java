@@ -49,14 +49,19 @@ public final class TestReceiver implements AutoCloseable {
     private final Map<String, AtomicInteger> maxOpen = new ConcurrentHashMap<>();
     private final AtomicInteger seq = new AtomicInteger();
 
-    private TestReceiver() throws Exception {
+    private TestReceiver(int port) throws Exception {
         server = vertx.createHttpServer().requestHandler(this::handle)
-                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     public static TestReceiver start() {
+        return start(0);
+    }
+
+    /** On this port (0: a free one), for a URL the application's configuration names before the test starts. */
+    public static TestReceiver start(int port) {
         try {
-            return new TestReceiver();
+            return new TestReceiver(port);
         } catch (Exception e) {
             throw new IllegalStateException("test receiver did not start", e);
         }

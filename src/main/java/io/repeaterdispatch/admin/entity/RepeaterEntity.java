@@ -100,6 +100,22 @@ public class RepeaterEntity extends PanacheEntityBase {
     @Column(name = "consecutive_failed_batches")
     public int consecutiveFailedBatches;
 
+    /** The start of the current streak of wholly failed batches; null while healthy (migrations/V17). */
+    @Column(name = "failing_since")
+    public Instant failingSince;
+
+    /** Set with is_paused by the result write that disabled the repeater; cleared by a resume. */
+    @Column(name = "disabled_at")
+    public Instant disabledAt;
+
+    /** gone, receiver-requested or failing; null with disabledAt. */
+    @Column(name = "disabled_reason")
+    public String disabledReason;
+
+    /** The repeater's {@code lifecycle.honorDisableHeader}: a webhook-delivery: disable answer disables it. */
+    @Column(name = "honor_disable_header")
+    public boolean honorDisableHeader;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

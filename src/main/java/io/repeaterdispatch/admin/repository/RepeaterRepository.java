@@ -60,6 +60,9 @@ public class RepeaterRepository {
             where.append(filter.backedOff() ? " and nextAttemptAt > :now" : " and (nextAttemptAt is null or nextAttemptAt <= :now)");
             args.and("now", now);
         }
+        if (filter.disabled() != null) { // disabled is paused with a reason (RepeaterView)
+            where.append(filter.disabled() ? " and disabledAt is not null and paused = true" : " and (disabledAt is null or paused = false)");
+        }
         return RepeaterEntity.<RepeaterEntity>find(where + " order by id", args).range(0, limit).list();
     }
 

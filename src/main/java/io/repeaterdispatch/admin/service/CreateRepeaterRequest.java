@@ -26,14 +26,10 @@ public record CreateRepeaterRequest(String domain, String name, String url, Stri
                                     @Schema(description = "Event types this repeater takes from POST /api/v1/domains/{domain}/events: names "
                                             + "(case.created) or prefixes ending in .* (case.*), at most " + EventTypes.MAX_SUBSCRIPTIONS
                                             + "; absent, null or []: every event type")
-                                    List<String> eventTypes) {
+                                    List<String> eventTypes,
 
-    /** Parallel, subscribed to every event type. */
-    public CreateRepeaterRequest(String domain, String name, String url, String method, Map<String, String> headers,
-                                 Auth auth, Integer timeoutMs, Integer batchSize, RateLimit rateLimit, StatusPolicy statusPolicy,
-                                 Signing signing, String signingSecret) {
-        this(domain, name, url, method, headers, auth, timeoutMs, batchSize, rateLimit, statusPolicy, signing, signingSecret, null, null);
-    }
+                                    @Schema(description = "What may disable the repeater besides a 410 Gone; absent: {\"honorDisableHeader\": false}")
+                                    Lifecycle lifecycle) {
 
     /** Without delivery limits: no rate limit, the default reading of status codes. */
     public CreateRepeaterRequest(String domain, String name, String url, String method, Map<String, String> headers,
@@ -47,17 +43,32 @@ public record CreateRepeaterRequest(String domain, String name, String url, Stri
         this(domain, name, url, method, headers, auth, timeoutMs, batchSize, rateLimit, statusPolicy, null, null);
     }
 
+    /** Parallel, subscribed to every event type, with the default lifecycle (only a 410 or failing for the configured time disables it). */
+    public CreateRepeaterRequest(String domain, String name, String url, String method, Map<String, String> headers,
+                                 Auth auth, Integer timeoutMs, Integer batchSize, RateLimit rateLimit, StatusPolicy statusPolicy,
+                                 Signing signing, String signingSecret) {
+        this(domain, name, url, method, headers, auth, timeoutMs, batchSize, rateLimit, statusPolicy, signing, signingSecret, null, null, null);
+    }
+
     /** Never shows credentials or the signing secret. */
     @Override
     public String toString() {
         return "CreateRepeaterRequest[domain=" + domain + ", name=" + name + ", method=" + method + ", auth=" + auth
                 + ", timeoutMs=" + timeoutMs + ", batchSize=" + batchSize + ", rateLimit=" + rateLimit + ", statusPolicy=" + statusPolicy
-                + ", signing=" + signing + (signingSecret == null ? "" : ", signingSecret=***") + ", ordering=" + ordering + ", eventTypes=" + eventTypes + "]";
+                + ", signing=" + signing + (signingSecret == null ? "" : ", signingSecret=***") + ", ordering=" + ordering + ", eventTypes=" + eventTypes + ", lifecycle=" + lifecycle + "]";
     }
 
     /** {"enabled": false} turns signing off; refuses unknown fields (admin.web.StrictFields), so a secret cannot be given here by mistake. */
     public record Signing(@Schema(description = "Sign deliveries: webhook-id, webhook-timestamp and webhook-signature headers",
             required = true) Boolean enabled) {
+    }
+
+    /**
+     * {"honorDisableHeader": true}: an answer carrying {@code webhook-delivery: disable} disables the
+     * repeater as a 410 Gone does. Refuses unknown fields (admin.web.StrictFields).
+     */
+    public record Lifecycle(@Schema(description = "Disable the repeater when its endpoint answers with the header "
+            + "webhook-delivery: disable", required = true) Boolean honorDisableHeader) {
     }
 
     /** Endpoint credentials: {"type":"basic","username":..,"password":..} or {"type":"bearer","token":..}. */

@@ -14,14 +14,14 @@ import java.util.Set;
 
 /**
  * Body of PATCH /api/v1/repeaters/{id}: the fields to change, each replacing the stored value
- * whole (headers, auth, rateLimit, statusPolicy and signing included; leave auth out to keep the stored
+ * whole (headers, auth, rateLimit, statusPolicy, signing and lifecycle included; leave auth out to keep the stored
  * credentials). The domain cannot change: records and flags hang off it; nor can the signing secret
  * (a rotation makes a new one).
  */
 final class RepeaterPatch {
 
     private static final Set<String> FIELDS = Set.of("name", "url", "method", "headers", "auth", "timeoutMs", "batchSize",
-            "rateLimit", "statusPolicy", "signing", "ordering", "eventTypes");
+            "rateLimit", "statusPolicy", "signing", "ordering", "eventTypes", "lifecycle");
     /** null clears these: no extra headers, no credentials, no rate limit, no status code of its own, every event type. */
     private static final Set<String> NULLABLE = Set.of("headers", "auth", "rateLimit", "statusPolicy", "eventTypes");
 
@@ -87,7 +87,8 @@ final class RepeaterPatch {
                 has("signing") ? values.signing() : new CreateRepeaterRequest.Signing(r.signingEnabled),
                 null,
                 has("ordering") ? values.ordering() : r.ordering,
-                has("eventTypes") ? values.eventTypes() : EventTypes.view(r.eventTypes));
+                has("eventTypes") ? values.eventTypes() : EventTypes.view(r.eventTypes),
+                has("lifecycle") ? values.lifecycle() : new CreateRepeaterRequest.Lifecycle(r.honorDisableHeader));
     }
 
     private static CreateRepeaterRequest.RateLimit storedRateLimit(RepeaterEntity r) {

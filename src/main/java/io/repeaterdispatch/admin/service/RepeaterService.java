@@ -89,6 +89,7 @@ public class RepeaterService {
         r.signingSecret = signingSecrets.encrypt(secret);
         r.ordering = request.ordering() == null ? RepeaterDefaults.ORDERING : request.ordering();
         r.eventTypes = EventTypes.column(request.eventTypes());
+        r.honorDisableHeader = request.lifecycle() != null && request.lifecycle().honorDisableHeader();
         r.createdAt = clock.now();
         r.updatedAt = r.createdAt;
         return validator.checkDestination(r.url).chain(() -> Panache.withTransaction(() -> repeaters.persist(r)
@@ -142,6 +143,7 @@ public class RepeaterService {
                     boolean leavesStrict = "strict".equals(r.ordering) && !"strict".equals(next.ordering());
                     r.ordering = next.ordering();
                     r.eventTypes = EventTypes.column(next.eventTypes());
+                    r.honorDisableHeader = next.lifecycle().honorDisableHeader();
                     if (newEndpoint) {
                         clearBackoff(r);
                     }
@@ -202,14 +204,29 @@ public class RepeaterService {
     /** Stops dispatching to the repeater (records keep queueing) and clears its backoff, as the seed does. */
     public Uni<RepeaterView> pause(long repeaterId, String actor) {
         return change(repeaterId, actor, "repeater.pause", r -> {
+            if (!r.paused) { // what an older replica's resume left (migrations/V17) is no reason of this pause
+                r.disabledAt = null;
+                r.disabledReason = null;
+            }
             r.paused = true;
             clearBackoff(r);
         });
     }
 
+    /**
+     * Dispatches to the repeater again. A repeater the service disabled is re-enabled: its reason
+     * goes, and so does its backoff (whoever resumes it has seen to its endpoint), so it is tried at once.
+     */
     public Uni<RepeaterView> resume(long repeaterId, String actor) {
-        return change(repeaterId, actor, "repeater.resume", r -> r.paused = false)
-                .invoke(() -> workQueued.fire(new WorkQueued("repeater resumed")));
+        return change(repeaterId, actor, "repeater.resume", r -> {
+            if (r.disabledAt != null) {
+                r.disabledAt = null;
+                r.disabledReason = null;
+                clearBackoff(r);
+            }
+            r.paused = false;
+            r.failingSince = null;
+        }).invoke(() -> workQueued.fire(new WorkQueued("repeater resumed")));
     }
 
     private Uni<RepeaterView> change(long repeaterId, String actor, String action, Consumer<RepeaterEntity> edit) {
@@ -232,10 +249,12 @@ public class RepeaterService {
                 });
     }
 
+    /** The failing streak too: a pause or a new endpoint starts it over. */
     private static void clearBackoff(RepeaterEntity r) {
         r.nextAttemptAt = null;
         r.lastAttemptAt = null;
         r.consecutiveFailedBatches = 0;
+        r.failingSince = null;
     }
 
     /**

@@ -104,6 +104,9 @@ public class RepeaterValidator {
             errors.add(new FieldError("ordering", "one of " + ORDERINGS));
         }
         EventTypes.checkSubscriptions("eventTypes", r.eventTypes(), errors);
+        if (r.lifecycle() != null && r.lifecycle().honorDisableHeader() == null) {
+            errors.add(new FieldError("lifecycle.honorDisableHeader", "required; true or false"));
+        }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }

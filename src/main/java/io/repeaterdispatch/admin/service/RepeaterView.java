@@ -27,6 +27,12 @@ public record RepeaterView(long id, String domain, String name, String url, Stri
                            List<String> eventTypes,
                            @Schema(description = "adaptive concurrency, shown when one repeater is read; null in lists", nullable = true)
                            ConcurrencyView concurrency, boolean paused, boolean deleted,
+                           @Schema(description = "what ends dispatch to this repeater besides a pause") LifecycleView lifecycle,
+                           @Schema(description = "the service disabled it (410 Gone, the receiver asked, or failing for "
+                                   + "dispatch.lifecycle.disable-after); paused too, until POST /repeaters/{id}/resume") boolean disabled,
+                           @Schema(description = "gone, receiver-requested or failing; null unless disabled", nullable = true) String disabledReason,
+                           @Schema(description = "when it was disabled; null unless disabled", nullable = true) Instant disabledAt,
+                           @Schema(description = "since when every batch has failed; null while healthy", nullable = true) Instant failingSince,
                            Instant nextAttemptAt, Instant lastAttemptAt, int consecutiveFailedBatches,
                            Map<String, Long> records, Instant createdAt, Instant updatedAt) {
 
@@ -53,6 +59,11 @@ public record RepeaterView(long id, String domain, String name, String url, Stri
                                       + "null: no rotation yet, or none kept", nullable = true) Instant previousValidUntil) {
     }
 
+    /** The repeater's lifecycle settings (docs/api.md, "Disabled endpoints"). */
+    public record LifecycleView(@Schema(description = "an answer with the header webhook-delivery: disable disables the repeater, "
+            + "as a 410 Gone does") boolean honorDisableHeader) {
+    }
+
     /** Sorted, each code once; both empty: every status code read the default way. */
     public record StatusPolicyView(@Schema(description = "status codes retried with backoff") List<Integer> retry,
                                    @Schema(description = "status codes taken as an invalid payload, not retried") List<Integer> invalidPayload) {
@@ -64,7 +75,17 @@ public record RepeaterView(long id, String domain, String name, String url, Stri
                 new StatusPolicyView(codes(r.retryStatusCodes), codes(r.invalidStatusCodes)),
                 new SigningView(r.signingEnabled, r.signingRotatedAt, r.signingPreviousValidUntil), r.ordering, EventTypes.view(r.eventTypes),
                 concurrency, r.paused, r.deleted,
+                new LifecycleView(r.honorDisableHeader), disabled(r), disabled(r) ? r.disabledReason : null,
+                disabled(r) ? r.disabledAt : null, r.failingSince,
                 r.nextAttemptAt, r.lastAttemptAt, r.consecutiveFailedBatches, recordCounts, r.createdAt, r.updatedAt);
+    }
+
+    /**
+     * Disabled is paused with a reason: a replica older than migrations/V17 resumes by clearing
+     * is_paused alone, and the repeater then runs, so it is not shown disabled.
+     */
+    private static boolean disabled(RepeaterEntity r) {
+        return r.disabledAt != null && r.paused;
     }
 
     private static RateLimitView rateLimit(RepeaterEntity r) {

@@ -52,9 +52,10 @@ public class RepeaterResource {
     }
 
     @GET
-    @Operation(summary = "List repeaters", description = "Keyset-paginated in id order (limit 1-500, cursor from the previous page). Filters: domain, paused, backedOff, deleted (default false). Each item has its backoff state and queued-record counts.")
+    @Operation(summary = "List repeaters", description = "Keyset-paginated in id order (limit 1-500, cursor from the previous page). Filters: domain, paused, backedOff, disabled, deleted (default false). Each item has its backoff state and queued-record counts.")
     public Uni<Page<RepeaterView>> list(@QueryParam("domain") String domain, @QueryParam("paused") String paused,
                                         @QueryParam("backedOff") String backedOff, @QueryParam("deleted") String deleted,
+                                        @QueryParam("disabled") String disabled,
                                         @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
         QueryParams params = new QueryParams();
         int limit = params.limit(limitParam);
@@ -65,8 +66,9 @@ public class RepeaterResource {
         Boolean isPaused = params.bool(paused, "paused");
         Boolean isBackedOff = params.bool(backedOff, "backedOff");
         Boolean isDeleted = params.bool(deleted, "deleted");
+        Boolean isDisabled = params.bool(disabled, "disabled");
         params.check();
-        return repeaters.list(new RepeaterFilter(domain, isPaused, isBackedOff, isDeleted != null && isDeleted), after, limit);
+        return repeaters.list(new RepeaterFilter(domain, isPaused, isBackedOff, isDeleted != null && isDeleted, isDisabled), after, limit);
     }
 
     @GET
@@ -113,7 +115,7 @@ public class RepeaterResource {
 
     @POST
     @Path("{id}/resume")
-    @Operation(summary = "Resume a repeater", description = "Dispatch picks it up at once.")
+    @Operation(summary = "Resume a repeater", description = "Dispatch picks it up at once. A repeater the service disabled (disabled: true) is re-enabled: its disabledReason, failing streak and backoff are cleared.")
     public Uni<RepeaterView> resume(@PathParam("id") String id, @Context SecurityContext who) {
         return repeaters.resume(Ids.parse(id, "repeater"), Callers.name(who));
     }
