@@ -4,11 +4,13 @@
 // Node's built-in http with keep-alive; no npm dependencies.
 //
 //   node bin/receiver.mjs [--port 19101] [--host 127.0.0.1] [--dead-port P] [--status 200]
-//                         [--delay ms] [--jitter ms] [--hang-ms ms] [--log requests.ndjson] [--print]
+//                         [--delay ms] [--jitter ms] [--hang-ms ms] [--flaky-share f] [--log requests.ndjson]
+//                         [--print]
 //
 // The first path segment chooses the answer:
 //   /ok…        200 "ok"                    /empty…   204
 //   /fail…      500                         /invalid… 422 (the service records invalid_payload)
+//   /flaky…     500 to a random share of requests (--flaky-share, default 0.2), 200 to the others
 //   /throttle…  429 with Retry-After: N (N from ?retryAfter=N, default 5)
 //   /hang…      200 after --hang-ms; without --hang-ms never (the request stays open until the
 //               client gives up)
@@ -54,7 +56,7 @@
 //   GET  /_wait?id=X&timeout=ms  {"t": first receipt time of payload id X} as soon as it has
 //                            arrived (at once if it already has), or {"t": null} after timeout
 //   GET  /_dead?paths=1      dead-port connections, requests per path with their timestamps
-//   POST /_behaviour         body {"<first segment>": "ok|empty|fail|invalid|throttle|hang|ratelimited|
+//   POST /_behaviour         body {"<first segment>": "ok|empty|fail|flaky|invalid|throttle|hang|ratelimited|
 //                            fragile|slow|<status>"}:
 //                            overrides a segment's answer from now on ({"/hang": "ok"}: hanging
 //                            endpoints recover; requests already waiting keep their time)
@@ -90,7 +92,7 @@ const LOG_FLUSH_MS = 200;
 
 export async function startReceiver({
   host = '127.0.0.1', port = 19101, deadPort = 0, status = 200, delayMs = 0, jitterMs = 0, hangMs = null,
-  log = null, print = false, onRequest = null,
+  flakyShare = 0.2, log = null, print = false, onRequest = null,
 } = {}) {
   const logFd = log ? fs.openSync(log, 'a') : null;
   let logBuffer = [];
@@ -146,6 +148,7 @@ export async function startReceiver({
       const m = q < 0 ? null : /retryAfter=(\d+)/.exec(url.slice(q));
       return answer(429, 'slow', { 'Retry-After': m ? m[1] : '5' });
     }
+    if (name === 'flaky') return Math.random() < flakyShare ? ANSWERS.fail : ANSWERS.ok;
     if (ANSWERS[name]) return ANSWERS[name];
     if (/^\d{3}$/.test(name)) return answer(Number(name), 'code');
     return defaultAnswer;
@@ -407,7 +410,8 @@ if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import
   const number = (name, fallback) => args[name] === undefined ? fallback : Number(args[name]);
   const options = {
     host: args.host || '127.0.0.1', port: number('port', 19101), deadPort: number('dead-port', 0), status: number('status', 200),
-    delayMs: number('delay', 0), jitterMs: number('jitter', 0), hangMs: number('hang-ms', null), log: args.log || null, print: args.print === 'true',
+    delayMs: number('delay', 0), jitterMs: number('jitter', 0), hangMs: number('hang-ms', null), flakyShare: number('flaky-share', 0.2),
+    log: args.log || null, print: args.print === 'true',
   };
   const receiver = await startReceiver(options);
   process.stderr.write(`receiver on http://${options.host}:${receiver.port}, answering ${options.status} to paths that name no behaviour`

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Scenario 8, strict ordering under SIGKILL (issue 14 item 4; docs/architecture.md, "Strict
+# ordering"). 10 repeaters with ordering = 'strict' (batch size 8, which strict ignores) deliver
+# 3,000 records (quick: 600) to an endpoint that answers in 20-40 ms and fails 10 % of the requests
+# with a 500 (a failing head blocks the records behind it until its retry succeeds), while three
+# replicas (8 slots each) share them and one replica at a time is SIGKILLed and restarted, 12
+# times (quick: 4). A head a killed replica held keeps its repeater's queue until its lease ends
+# (20 s, the shipped default), then goes first.
+# Passes if, from the receiver's log, per strict repeater and across all replicas: the record ids
+# never go back (out of order), the sequence moves past a record only after its last request was
+# answered 2xx and only to the next record (nothing overtaken), no request arrives before the one
+# before it ended (never two in flight, a killed replica's cut request included), every head cut by
+# a kill is sent again within 30 s; plus nothing lost, duplicates within the heads the killed
+# replicas could have had answered (kills x min(repeaters, slots)), no record left claimed, and all
+# delivered within 90 s of the last kill.
+#
+# S8_ORDERING=parallel creates the repeaters parallel (batches of 8) but checks them as strict:
+# that run must FAIL (out of order, overtaken, two in flight), proving the checks can fail.
+SCENARIO=s8-strict-order
+source "$(dirname "$0")/lib.sh"
+
+RECORDS=3000 KILLS=12 REPEATERS=10 IN_FLIGHT=8 FAIL_SHARE=0.1 PAUSE=2.5 RESEND_LIMIT_S=30 DRAIN_LIMIT_S=90
+[ "$QUICK" = 1 ] && RECORDS=600 KILLS=4 PAUSE=1.5
+ORDERING=${S8_ORDERING:-strict}
+start_pg; start_redis
+# Answers take 20-40 ms, a random 10 % of them are 500s (/flaky, bin/receiver.mjs).
+start_receiver --delay 20 --jitter 20 --flaky-share $FAIL_SHARE
+R=(-Ddispatch.max-in-flight=$IN_FLIGHT)
+start_replica 1 "${R[@]}"; wait_ready 1 90
+make_repeaters 1 $REPEATERS flaky 8 5000 "$ORDERING"
+[ "$ORDERING" = strict ] || log "!! repeaters created with ordering = '$ORDERING' but checked as strict: this run must FAIL"
+start_replica 2 "${R[@]}"; start_replica 3 "${R[@]}"
+wait_ready 2 90; wait_ready 3 90
+log "enqueueing $RECORDS records over $REPEATERS $ORDERING repeaters"
+enqueue_sql k "$RECORDS" 1 $REPEATERS
+STARTED=$(now_ms)
+
+kills=0 mid=0
+while [ $kills -lt $KILLS ]; do
+  victim=$(( kills % 3 + 1 ))
+  wait_ready $victim 90 || break # a victim killed before it sends proves nothing
+  sleep "$PAUSE"
+  left=$(queued_db)
+  kill_replica $victim KILL
+  kills=$((kills + 1))
+  [ "$left" -gt 0 ] && mid=$((mid + 1))
+  log "kill $kills: SIGKILL replica $victim with $left records still queued"
+  start_replica $victim "${R[@]}"
+done
+LAST_KILL=$(now_ms)
+LEFT_AT_LAST_KILL=$left
+for n in 1 2 3; do wait_ready $n 90; done
+wait_all_delivered $DRAIN_LIMIT_S || true
+analyze --strict 1 $REPEATERS
+DUP_BOUND=$(( KILLS * (REPEATERS < IN_FLIGHT ? REPEATERS : IN_FLIGHT) ))
+figure kills "$KILLS ($mid while records were queued, $LEFT_AT_LAST_KILL queued at the last)"
+figure run_seconds "$(( (LAST_KILL - STARTED) / 1000 ))"
+[ -n "${RECOVERED_AT:-}" ] && figure "all delivered after last kill (s)" "$(awk "BEGIN{printf \"%.1f\", (${RECOVERED_AT} - $LAST_KILL)/1000}")"
+figure "strict repeaters / requests" "${A[strict.repeaters]} / ${A[strict.requests]}"
+figure "answers 500 / aborted by a kill" "${A[strict.failed_answers]} / ${A[strict.aborted]}"
+figure "same record sent again (retry or resend)" "${A[strict.repeats]}"
+figure "cut heads sent again after (s, min / max)" \
+  "$(awk "BEGIN{printf \"%d: %.1f / %.1f\", ${A[strict.resent_after_abort.n]}, ${A[strict.resent_after_abort.min_ms]:-0}/1000, ${A[strict.resent_after_abort.max_ms]:-0}/1000}")"
+figure out_of_order "${A[strict.out_of_order]}"
+figure overtaken "${A[strict.overtaken]}"
+figure two_in_flight "${A[strict.two_in_flight]}"
+figure "smallest gap after the previous request's end (ms) / longest pause (s)" \
+  "${A[strict.min_gap_ms]} / $(awk "BEGIN{printf \"%.1f\", ${A[strict.longest_pause_ms]}/1000}")"
+figure duplicate_bound "$DUP_BOUND (kills x min(repeaters, max-in-flight): one head per strict repeater a killed replica had answered)"
+check_counts "$DUP_BOUND"
+[ "${A[strict.repeaters]}" = "$REPEATERS" ] || fail "${A[strict.repeaters]} strict repeaters seen, expected $REPEATERS"
+[ "${A[strict.out_of_order]}" = 0 ] || fail "${A[strict.out_of_order]} requests out of order (a lower record id after a higher one): ${A[strict.out_of_order_example]}"
+[ "${A[strict.overtaken]}" = 0 ] || fail "${A[strict.overtaken]} records overtaken (sent while an older record of the repeater was not yet answered 2xx): ${A[strict.overtaken_example]}"
+[ "${A[strict.two_in_flight]}" = 0 ] || fail "${A[strict.two_in_flight]} requests arrived while another request of the same strict repeater was open: ${A[strict.two_in_flight_example]}"
+[ "${A[strict.resent_after_abort.never]}" = 0 ] || fail "${A[strict.resent_after_abort.never]} heads cut by a kill were not sent again next"
+[ "${A[strict.resent_after_abort.max_ms]:-0}" -le $((RESEND_LIMIT_S * 1000)) ] \
+  || fail "a head cut by a kill waited ${A[strict.resent_after_abort.max_ms]} ms to be sent again (limit ${RESEND_LIMIT_S} s: lease 20 s + a tick)"
+[ "${A[strict.failed_answers]}" -gt 0 ] || fail "no request failed: the run did not show a failing head blocking its queue"
+[ "${A[strict.aborted]}" -gt 0 ] || fail "no kill cut a strict request: the run did not show a killed replica's head"
+[ $mid -ge $((KILLS / 2)) ] || fail "only $mid of $KILLS kills landed while records were queued: the run was too short to prove anything"
+[ "$(sql "SELECT count(*) FROM repeat_record WHERE claim_token IS NOT NULL")" = 0 ] || fail "records still claimed at the end"
+finish
