@@ -26,8 +26,8 @@
 //   two_in_flight a request received before an earlier request of the same repeater ended (the
 //                 receiver's end: its answer sent, or the client gone, as when a replica is killed).
 //   Also: their requests, non-2xx answers, aborted requests, the smallest gap between a request's
-//   receipt and the end of the ones before it, the longest pause, and how long after an aborted
-//   request (its replica killed) the same record was sent again.
+//   receipt and the end of the ones before it, the longest pause and the pauses over 10 s, and how
+//   long after an aborted request (its replica killed) the same record was sent again.
 // --accepted: the admin API's answers, one per line: "<ms> <status> <body>"; the record ids of the
 //   202 answers are then what must arrive (matched by X-Repeat-Record-Id). Without it, every record
 //   in the database must (matched by X-Payload-Id): the scenario wrote them itself.
@@ -226,7 +226,7 @@ if (opt.strict) {
     idsOf.get(r.repeater).push(r.id);
   }
   const s = { repeaters: 0, requests: 0, failed_answers: 0, aborted: 0, repeats: 0, out_of_order: 0, overtaken: 0, two_in_flight: 0,
-    min_gap_ms: null, longest_pause_ms: 0, resent_after_abort: { n: 0, min_ms: null, max_ms: null, never: 0 } };
+    min_gap_ms: null, longest_pause_ms: 0, pauses_over_10s: 0, resent_after_abort: { n: 0, min_ms: null, max_ms: null, never: 0 } };
   const where = r => ({ record: r.recordId, replica: r.replica, status: r.status, t0: Math.round(r.t0), t1: Math.round(r.t1) });
   for (let repeater = first; repeater <= last; repeater++) {
     const ids = (idsOf.get(repeater) || []).sort((a, b) => a - b);
@@ -243,6 +243,7 @@ if (opt.strict) {
         const gap = r.t0 - open.t1;
         s.min_gap_ms = s.min_gap_ms === null ? gap : Math.min(s.min_gap_ms, gap);
         s.longest_pause_ms = Math.max(s.longest_pause_ms, gap);
+        if (gap > 10000) s.pauses_over_10s++; // longer than any retry or backoff here: a lease running out
         if (gap < 0) {
           s.two_in_flight++;
           s.two_in_flight_example ??= { repeater, request: where(r), still_open: where(open) };
