@@ -42,7 +42,8 @@
 //
 // Control endpoints (all under /_):
 //   GET  /_stats             counts: total, per status, per first segment, distinct payload ids,
-//                            duplicates (requests − distinct), open requests, first/last receipt
+//                            duplicates (requests − distinct), open requests (also per
+//                            X-Dispatch-Replica: openByReplica {"r1": n}), first/last receipt
 //                            times, dead-port connections and requests. ?paths=1 adds per-path
 //                            counts; ?prefix=p adds counts restricted to payload ids starting with p.
 //                            ?keys=1 adds per-key counters of the keyed endpoints,
@@ -114,6 +115,7 @@ export async function startReceiver({
   };
   reset();
   let open = 0;
+  const openByReplica = new Map(); // X-Dispatch-Replica -> its requests open now
   let idleWaiters = []; // resolve functions of /_flush calls waiting for open to reach 0
   const waiters = new Map(); // payload id -> [resolve] of waitFor calls
   const overrides = new Map(); // '/segment' -> behaviour
@@ -239,6 +241,8 @@ export async function startReceiver({
     stats.byStatus[answerStatus] = (stats.byStatus[answerStatus] || 0) + 1;
 
     open++;
+    const replica = req.headers['x-dispatch-replica'];
+    if (replica !== undefined) openByReplica.set(replica, (openByReplica.get(replica) || 0) + 1);
     let timer = null;
     res.once('close', () => { // after the answer went out, or when the client gave up
       if (timer) clearTimeout(timer);
@@ -248,6 +252,7 @@ export async function startReceiver({
           + `"payloadId":${JSON.stringify(payloadId ?? null)},"recordId":${JSON.stringify(req.headers['x-repeat-record-id'] ?? null)},`
           + `"replica":${JSON.stringify(req.headers['x-dispatch-replica'] ?? null)}}\n`);
       }
+      if (replica !== undefined) openByReplica.set(replica, openByReplica.get(replica) - 1);
       if (--open === 0 && idleWaiters.length) { const w = idleWaiters; idleWaiters = []; for (const done of w) done(); }
     });
     const send = ([s, body, headers]) => {
@@ -288,7 +293,7 @@ export async function startReceiver({
       switch (u.pathname) {
         case '/_stats': {
           const out = {
-            total: stats.total, distinct: stats.first.size, duplicates: stats.dupes, open,
+            total: stats.total, distinct: stats.first.size, duplicates: stats.dupes, open, openByReplica: Object.fromEntries(openByReplica),
             byStatus: stats.byStatus, byKind: stats.byKind,
             firstAt: stats.firstAt, lastAt: stats.lastAt, lastOkAt: stats.lastOkAt,
             dead: { connections: dead.connections, requests: dead.requests, firstAt: dead.firstAt, lastAt: dead.lastAt },

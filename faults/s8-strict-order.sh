@@ -40,16 +40,27 @@ log "enqueueing $RECORDS records over $REPEATERS $ORDERING repeaters"
 enqueue_sql k "$RECORDS" 1 $REPEATERS
 STARTED=$(now_ms)
 
-kills=0 mid=0
+# Whether replica n has a request open at the receiver now (GET /_stats, openByReplica). Strict
+# repeaters spend much of their time between requests (claims, result writes, retries, and the
+# leases of earlier victims), so a kill at a random moment seldom cuts one; the loop waits (up to
+# 5 s) for the victim to be sending, so most kills do, and the receiver's log shows what a killed
+# replica's open request looks like next to the resend.
+sending() {
+  curl -s --max-time 2 "http://127.0.0.1:$RECEIVER_PORT/_stats" | grep -Eq "\"openByReplica\":\{[^}]*\"r$1\":[1-9]"
+}
+kills=0 mid=0 aimed=0
 while [ $kills -lt $KILLS ]; do
   victim=$(( kills % 3 + 1 ))
   wait_ready $victim 90 || break # a victim killed before it sends proves nothing
   sleep "$PAUSE"
   left=$(queued_db)
+  open=no
+  for _ in $(seq 100); do sending $victim && { open=yes; break; }; sleep 0.05; done
   kill_replica $victim KILL
   kills=$((kills + 1))
   [ "$left" -gt 0 ] && mid=$((mid + 1))
-  log "kill $kills: SIGKILL replica $victim with $left records still queued"
+  [ $open = yes ] && aimed=$((aimed + 1))
+  log "kill $kills: SIGKILL replica $victim with $left records still queued$([ $open = yes ] && echo ', a request of it open')"
   start_replica $victim "${R[@]}"
 done
 LAST_KILL=$(now_ms)
@@ -59,7 +70,7 @@ wait_all_delivered $DRAIN_LIMIT_S || true
 analyze --strict 1 $REPEATERS
 num() { [[ $1 =~ ^[0-9]+$ ]] && echo "$1" || echo 0; } # a figure, 0 when null
 DUP_BOUND=$(( KILLS * (REPEATERS < IN_FLIGHT ? REPEATERS : IN_FLIGHT) ))
-figure kills "$KILLS ($mid while records were queued, $LEFT_AT_LAST_KILL queued at the last)"
+figure kills "$KILLS ($mid while records were queued, $aimed with a request of the victim open, $LEFT_AT_LAST_KILL queued at the last)"
 figure run_seconds "$(( (LAST_KILL - STARTED) / 1000 ))"
 [ -n "${RECOVERED_AT:-}" ] && figure "all delivered after last kill (s)" "$(awk "BEGIN{printf \"%.1f\", (${RECOVERED_AT} - $LAST_KILL)/1000}")"
 figure "strict repeaters / requests" "${A[strict.repeaters]} / ${A[strict.requests]}"
