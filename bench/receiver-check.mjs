@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Self-check of bin/receiver.mjs's keyed endpoints (/ratelimited, /fragile, /slow) and their
-// counters (GET /_stats?keys=1), on a receiver of its own (in-process, a free port), in ~2 s.
+// counters (GET /_stats?keys=1), and /flaky's share of 500s, on a receiver of its own (in-process,
+// a free port), in ~2 s.
 // Scenario 7 of bench/run.sh runs it first and fails if it does; alone:
 //   node bench/receiver-check.mjs        (exit 0 and "receiver check: ok", or exit 1 naming what broke)
 // The repo has no other place for receiver tests (its test suite is Java, bin/test).
@@ -74,6 +75,12 @@ export async function checkReceiver() {
     await get('/_reset');
     const after = JSON.parse((await get('/_stats?keys=1', 'GET')).text);
     check(Object.keys(after.keys).length === 0, '/_reset left key counters');
+    // /flaky: a random share (default 0.2) answered 500, the others 200 (faults/s8-strict-order.sh);
+    // 600 requests: the share lands in 0.12-0.28 unless the coin is broken (more than 4 sd off)
+    r = await Promise.all([...Array(600)].map(() => get('/flaky/x')));
+    const failed = r.filter(x => x.status === 500).length;
+    check(failed + r.filter(x => x.status === 200).length === 600 && failed >= 72 && failed <= 168,
+      `/flaky: ${failed} of 600 answered 500 (want ~120, only 500s and 200s)`);
   } finally {
     agent.destroy();
     await receiver.close();

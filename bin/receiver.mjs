@@ -4,11 +4,13 @@
 // Node's built-in http with keep-alive; no npm dependencies.
 //
 //   node bin/receiver.mjs [--port 19101] [--host 127.0.0.1] [--dead-port P] [--status 200]
-//                         [--delay ms] [--jitter ms] [--hang-ms ms] [--log requests.ndjson] [--print]
+//                         [--delay ms] [--jitter ms] [--hang-ms ms] [--flaky-share f] [--log requests.ndjson]
+//                         [--print]
 //
 // The first path segment chooses the answer:
 //   /ok…        200 "ok"                    /empty…   204
 //   /fail…      500                         /invalid… 422 (the service records invalid_payload)
+//   /flaky…     500 to a random share of requests (--flaky-share, default 0.2), 200 to the others
 //   /throttle…  429 with Retry-After: N (N from ?retryAfter=N, default 5)
 //   /hang…      200 after --hang-ms; without --hang-ms never (the request stays open until the
 //               client gives up)
@@ -40,7 +42,8 @@
 //
 // Control endpoints (all under /_):
 //   GET  /_stats             counts: total, per status, per first segment, distinct payload ids,
-//                            duplicates (requests − distinct), open requests, first/last receipt
+//                            duplicates (requests − distinct), open requests (also per
+//                            X-Dispatch-Replica: openByReplica {"r1": n}), first/last receipt
 //                            times, dead-port connections and requests. ?paths=1 adds per-path
 //                            counts; ?prefix=p adds counts restricted to payload ids starting with p.
 //                            ?keys=1 adds per-key counters of the keyed endpoints,
@@ -54,7 +57,7 @@
 //   GET  /_wait?id=X&timeout=ms  {"t": first receipt time of payload id X} as soon as it has
 //                            arrived (at once if it already has), or {"t": null} after timeout
 //   GET  /_dead?paths=1      dead-port connections, requests per path with their timestamps
-//   POST /_behaviour         body {"<first segment>": "ok|empty|fail|invalid|throttle|hang|ratelimited|
+//   POST /_behaviour         body {"<first segment>": "ok|empty|fail|flaky|invalid|throttle|hang|ratelimited|
 //                            fragile|slow|<status>"}:
 //                            overrides a segment's answer from now on ({"/hang": "ok"}: hanging
 //                            endpoints recover; requests already waiting keep their time)
@@ -90,7 +93,7 @@ const LOG_FLUSH_MS = 200;
 
 export async function startReceiver({
   host = '127.0.0.1', port = 19101, deadPort = 0, status = 200, delayMs = 0, jitterMs = 0, hangMs = null,
-  log = null, print = false, onRequest = null,
+  flakyShare = 0.2, log = null, print = false, onRequest = null,
 } = {}) {
   const logFd = log ? fs.openSync(log, 'a') : null;
   let logBuffer = [];
@@ -112,6 +115,7 @@ export async function startReceiver({
   };
   reset();
   let open = 0;
+  const openByReplica = new Map(); // X-Dispatch-Replica -> its requests open now
   let idleWaiters = []; // resolve functions of /_flush calls waiting for open to reach 0
   const waiters = new Map(); // payload id -> [resolve] of waitFor calls
   const overrides = new Map(); // '/segment' -> behaviour
@@ -146,6 +150,7 @@ export async function startReceiver({
       const m = q < 0 ? null : /retryAfter=(\d+)/.exec(url.slice(q));
       return answer(429, 'slow', { 'Retry-After': m ? m[1] : '5' });
     }
+    if (name === 'flaky') return Math.random() < flakyShare ? ANSWERS.fail : ANSWERS.ok;
     if (ANSWERS[name]) return ANSWERS[name];
     if (/^\d{3}$/.test(name)) return answer(Number(name), 'code');
     return defaultAnswer;
@@ -236,6 +241,8 @@ export async function startReceiver({
     stats.byStatus[answerStatus] = (stats.byStatus[answerStatus] || 0) + 1;
 
     open++;
+    const replica = req.headers['x-dispatch-replica'];
+    if (replica !== undefined) openByReplica.set(replica, (openByReplica.get(replica) || 0) + 1);
     let timer = null;
     res.once('close', () => { // after the answer went out, or when the client gave up
       if (timer) clearTimeout(timer);
@@ -245,6 +252,7 @@ export async function startReceiver({
           + `"payloadId":${JSON.stringify(payloadId ?? null)},"recordId":${JSON.stringify(req.headers['x-repeat-record-id'] ?? null)},`
           + `"replica":${JSON.stringify(req.headers['x-dispatch-replica'] ?? null)}}\n`);
       }
+      if (replica !== undefined) openByReplica.set(replica, openByReplica.get(replica) - 1);
       if (--open === 0 && idleWaiters.length) { const w = idleWaiters; idleWaiters = []; for (const done of w) done(); }
     });
     const send = ([s, body, headers]) => {
@@ -285,7 +293,7 @@ export async function startReceiver({
       switch (u.pathname) {
         case '/_stats': {
           const out = {
-            total: stats.total, distinct: stats.first.size, duplicates: stats.dupes, open,
+            total: stats.total, distinct: stats.first.size, duplicates: stats.dupes, open, openByReplica: Object.fromEntries(openByReplica),
             byStatus: stats.byStatus, byKind: stats.byKind,
             firstAt: stats.firstAt, lastAt: stats.lastAt, lastOkAt: stats.lastOkAt,
             dead: { connections: dead.connections, requests: dead.requests, firstAt: dead.firstAt, lastAt: dead.lastAt },
@@ -407,7 +415,8 @@ if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import
   const number = (name, fallback) => args[name] === undefined ? fallback : Number(args[name]);
   const options = {
     host: args.host || '127.0.0.1', port: number('port', 19101), deadPort: number('dead-port', 0), status: number('status', 200),
-    delayMs: number('delay', 0), jitterMs: number('jitter', 0), hangMs: number('hang-ms', null), log: args.log || null, print: args.print === 'true',
+    delayMs: number('delay', 0), jitterMs: number('jitter', 0), hangMs: number('hang-ms', null), flakyShare: number('flaky-share', 0.2),
+    log: args.log || null, print: args.print === 'true',
   };
   const receiver = await startReceiver(options);
   process.stderr.write(`receiver on http://${options.host}:${receiver.port}, answering ${options.status} to paths that name no behaviour`

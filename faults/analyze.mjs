@@ -5,13 +5,29 @@
 //
 //   node faults/analyze.mjs --log requests.ndjson --records FILE [--accepted FILE] [--out analysis.json]
 //        [--legacy-from N] [--requests-between A B] [--first-ok-after T] [--legacy-delivered A B C]
-//        [--hang-open-until T] [--ok-rate A B]... [--orphans FILE T] (times in ms since the epoch)
+//        [--hang-open-until T] [--ok-rate A B]... [--orphans FILE T] [--strict FIRST LAST]
+//        (times in ms since the epoch)
 //
 // Repeaters deliver to /<kind>/<repeater id> (faults/lib.sh make_repeaters), so the path names both.
-// --records: the database's records, one per line: payload id, registered_at (ms), repeater id (tabs).
+// --records: the database's records, one per line: payload id, registered_at (ms), repeater id,
+//   record id (tabs).
 // --orphans FILE T: what a replica killed at T (ms) held, one line per claimed record: record id,
 //   repeater id (tabs). Figures: how long after T each record had its first 2xx answer and each
 //   of those repeaters had its first request, from whichever replica.
+// --strict FIRST LAST: repeaters FIRST..LAST have ordering = 'strict' (docs/architecture.md,
+//   "Strict ordering"). Per repeater, its requests by receive time (from every replica), each
+//   compared with the ones before it:
+//   out_of_order  a request for a lower record id than an earlier request's (the sequence of
+//                 record ids must be non-decreasing: a retry or a resend repeats the same id);
+//   overtaken     the sequence moved on from record X to Y > X although X's last request was not
+//                 answered 2xx (a failing head overtaken), or Y is not the record that follows X
+//                 among the repeater's records in the database (one skipped), or the repeater's
+//                 first request was not for its lowest record id;
+//   two_in_flight a request received before an earlier request of the same repeater ended (the
+//                 receiver's end: its answer sent, or the client gone, as when a replica is killed).
+//   Also: their requests, non-2xx answers, aborted requests, the smallest gap between a request's
+//   receipt and the end of the ones before it, the longest pause and the pauses over 10 s, and how
+//   long after an aborted request (its replica killed) the same record was sent again.
 // --accepted: the admin API's answers, one per line: "<ms> <status> <body>"; the record ids of the
 //   202 answers are then what must arrive (matched by X-Repeat-Record-Id). Without it, every record
 //   in the database must (matched by X-Payload-Id): the scenario wrote them itself.
@@ -26,7 +42,7 @@ import fs from 'node:fs';
 
 const ARITY = {
   log: 1, records: 1, accepted: 1, out: 1, 'legacy-from': 1, 'requests-between': 2, 'first-ok-after': 1,
-  'legacy-delivered': 3, 'hang-open-until': 1, 'ok-rate': 2, orphans: 2,
+  'legacy-delivered': 3, 'hang-open-until': 1, 'ok-rate': 2, orphans: 2, strict: 2,
 };
 const REPEATABLE = new Set(['ok-rate']);
 const opt = {};
@@ -52,8 +68,8 @@ const lines = file => fs.readFileSync(file, 'utf8').split('\n').filter(line => l
 const legacyFrom = opt['legacy-from'] === undefined ? Infinity : Number(opt['legacy-from']);
 
 const records = lines(opt.records).map(line => {
-  const [payloadId, registeredMs, repeater] = line.split('\t');
-  return { payloadId, registeredMs: Number(registeredMs), repeater: Number(repeater) };
+  const [payloadId, registeredMs, repeater, id] = line.split('\t');
+  return { payloadId, registeredMs: Number(registeredMs), repeater: Number(repeater), id: id === undefined ? null : Number(id) };
 });
 const inDatabase = new Set(records.map(r => r.payloadId));
 
@@ -198,6 +214,70 @@ if (opt.orphans) {
     repeater_served_after: spread(repeaterTimes, repeaters.length - repeaterTimes.length),
     served_by: [...new Set(orphans.map(o => firstOk.get(o.record)?.replica).filter(Boolean))].sort(),
   };
+}
+
+if (opt.strict) {
+  const [first, last] = opt.strict;
+  const idsOf = new Map(); // strict repeater -> its record ids in the database, ascending
+  for (const r of records) {
+    if (r.repeater < first || r.repeater > last) continue;
+    if (r.id === null) die('--strict needs the record id as the 4th column of --records');
+    if (!idsOf.has(r.repeater)) idsOf.set(r.repeater, []);
+    idsOf.get(r.repeater).push(r.id);
+  }
+  const s = { repeaters: 0, requests: 0, failed_answers: 0, aborted: 0, repeats: 0, out_of_order: 0, overtaken: 0, two_in_flight: 0,
+    min_gap_ms: null, longest_pause_ms: 0, pauses_over_10s: 0, resent_after_abort: { n: 0, min_ms: null, max_ms: null, never: 0 } };
+  const where = r => ({ record: r.recordId, replica: r.replica, status: r.status, t0: Math.round(r.t0), t1: Math.round(r.t1) });
+  for (let repeater = first; repeater <= last; repeater++) {
+    const ids = (idsOf.get(repeater) || []).sort((a, b) => a - b);
+    const next = new Map(ids.map((id, i) => [id, ids[i + 1]]));
+    const rs = (byRepeater.get(repeater) || []).slice().sort((a, b) => a.t0 - b.t0 || a.t1 - b.t1);
+    if (ids.length || rs.length) s.repeaters++;
+    s.requests += rs.length;
+    let prev = null, open = null; // the previous request, and of the earlier ones the one that ended last
+    for (const r of rs) {
+      const id = Number(r.recordId);
+      if (r.status === 0) s.aborted++;
+      else if (!r.ok) s.failed_answers++;
+      if (open) {
+        const gap = r.t0 - open.t1;
+        s.min_gap_ms = s.min_gap_ms === null ? gap : Math.min(s.min_gap_ms, gap);
+        s.longest_pause_ms = Math.max(s.longest_pause_ms, gap);
+        if (gap > 10000) s.pauses_over_10s++; // longer than any retry or backoff here: a lease running out
+        if (gap < 0) {
+          s.two_in_flight++;
+          s.two_in_flight_example ??= { repeater, request: where(r), still_open: where(open) };
+        }
+      }
+      if (prev === null) {
+        if (id !== ids[0]) { s.overtaken++; s.overtaken_example ??= { repeater, first_request: where(r), head: ids[0] ?? null }; }
+      } else if (id < Number(prev.recordId)) {
+        s.out_of_order++;
+        s.out_of_order_example ??= { repeater, request: where(r), after: where(prev) };
+      } else if (id === Number(prev.recordId)) {
+        s.repeats++;
+      } else if (!prev.ok || id !== next.get(Number(prev.recordId))) {
+        s.overtaken++;
+        s.overtaken_example ??= { repeater, request: where(r), after: where(prev), expected_next: prev.ok ? next.get(Number(prev.recordId)) ?? null : Number(prev.recordId) };
+      }
+      if (prev && prev.status === 0) {
+        // the previous request was cut (its replica killed): how long until its record went again
+        const a = s.resent_after_abort;
+        if (id === Number(prev.recordId)) {
+          const ms = Math.round(r.t0 - prev.t1);
+          a.n++;
+          a.min_ms = a.min_ms === null ? ms : Math.min(a.min_ms, ms);
+          a.max_ms = a.max_ms === null ? ms : Math.max(a.max_ms, ms);
+        } else a.never++;
+      }
+      prev = r;
+      if (!open || r.t1 > open.t1) open = r;
+    }
+    if (prev && prev.status === 0) s.resent_after_abort.never++;
+  }
+  if (s.min_gap_ms !== null) s.min_gap_ms = Math.round(s.min_gap_ms * 1000) / 1000;
+  s.longest_pause_ms = Math.round(s.longest_pause_ms);
+  out.strict = s;
 }
 
 if (opt.out) fs.writeFileSync(opt.out, JSON.stringify(out, null, 1) + '\n');

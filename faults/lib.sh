@@ -145,10 +145,11 @@ api_answer() { # n, method, path, [json] -> "<status> <body>" (000 and no body w
 }
 
 # ---- data ---------------------------------------------------------------------------------------
-# Repeaters 1..n, each in its own domain, each delivering to /<kind>/<id> of the receiver.
-make_repeaters() { # first, last, kind, batch, timeout_ms
-  sql "INSERT INTO repeater (id, domain, name, url, batch_size, timeout_ms)
-       SELECT g, 'd' || g, 'faults-' || g, 'http://127.0.0.1:$RECEIVER_PORT/$3/' || g, $4, $5
+# Repeaters 1..n, each in its own domain, each delivering to /<kind>/<id> of the receiver;
+# ordering parallel (the default) or strict (docs/architecture.md, "Strict ordering").
+make_repeaters() { # first, last, kind, batch, timeout_ms, [ordering]
+  sql "INSERT INTO repeater (id, domain, name, url, batch_size, timeout_ms, ordering)
+       SELECT g, 'd' || g, 'faults-' || g, 'http://127.0.0.1:$RECEIVER_PORT/$3/' || g, $4, $5, '${6:-parallel}'
          FROM generate_series($1, $2) g;
        SELECT setval(pg_get_serial_sequence('repeater', 'id'), (SELECT max(id) FROM repeater));" >/dev/null
 }
@@ -181,7 +182,7 @@ wait_all_delivered() { # seconds -> sets RECOVERED_AT (ms) or fails
 declare -A A=()
 analyze() { # extra analyze.mjs args...
   flush_receiver || true
-  "${PSQL[@]}" -tA -F $'\t' -c "SELECT payload_id, round(extract(epoch FROM registered_at) * 1000), repeater_id FROM repeat_record_all" \
+  "${PSQL[@]}" -tA -F $'\t' -c "SELECT payload_id, round(extract(epoch FROM registered_at) * 1000), repeater_id, id FROM repeat_record_all" \
     >"$OUT/records.tsv" || { fail "could not read the records from the database"; finish; }
   node "$ROOT/faults/analyze.mjs" --log "$OUT/requests.ndjson" --records "$OUT/records.tsv" --out "$OUT/analysis.json" "$@" \
     >"$OUT/analysis.tsv" || { fail "faults/analyze.mjs failed"; finish; }

@@ -3,7 +3,7 @@
 # with its own PostgreSQL cluster, Redis, receiver and replicas (ports 28110-28199), and prints
 # every scenario's figures. Exits non-zero if any guarantee broke.
 #
-#   faults/run.sh [--quick] [1 2 3 4 5 7]   (default: all six; --quick: short runs, for CI;
+#   faults/run.sh [--quick] [1 2 3 4 5 7 8] (default: all seven; --quick: short runs, for CI;
 #                                           the API fuzz run, scenario 6, is faults/fuzz.sh)
 #
 # Builds the jar first when src/, migrations/ or pom.xml is newer than it (FAULTS_BUILD=0 skips).
@@ -15,12 +15,12 @@ WANT=()
 for a in "$@"; do
   case $a in
     --quick) QUICK=1 ;;
-    [1-57]) WANT+=("$a") ;;
-    *) echo "usage: faults/run.sh [--quick] [1 2 3 4 5 7]" >&2; exit 2 ;;
+    [1-578]) WANT+=("$a") ;;
+    *) echo "usage: faults/run.sh [--quick] [1 2 3 4 5 7 8]" >&2; exit 2 ;;
   esac
 done
-[ ${#WANT[@]} -gt 0 ] || WANT=(1 2 3 4 5 7)
-SCRIPTS=([1]=s1-sigkill.sh [2]=s2-redis-outage.sh [3]=s3-postgres-restart.sh [4]=s4-overlap.sh [5]=s5-hanging.sh [7]=s7-recovery.sh)
+[ ${#WANT[@]} -gt 0 ] || WANT=(1 2 3 4 5 7 8)
+SCRIPTS=([1]=s1-sigkill.sh [2]=s2-redis-outage.sh [3]=s3-postgres-restart.sh [4]=s4-overlap.sh [5]=s5-hanging.sh [7]=s7-recovery.sh [8]=s8-strict-order.sh)
 
 for tool in node psql redis-server curl runuser /usr/lib/postgresql/15/bin/initdb; do
   command -v "$tool" >/dev/null || { echo "faults: $tool is missing" >&2; exit 2; }
