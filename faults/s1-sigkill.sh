@@ -4,8 +4,8 @@
 # (quick: 4). Claimed records come back when their lease ends (default 20 s), Redis locks expire
 # (default 15 s).
 # Passes if nothing is lost, duplicates stay within the records the killed replicas could have had
-# in flight (kills x max-in-flight), no two replicas overlapped on a repeater, and everything is
-# delivered within 180 s of the last kill.
+# answered but not yet recorded (kills x 2 x max-in-flight, below), no two replicas overlapped on a
+# repeater, and everything is delivered within 180 s of the last kill.
 SCENARIO=s1-sigkill
 source "$(dirname "$0")/lib.sh"
 
@@ -45,8 +45,14 @@ analyze
 figure kills "$KILLS ($mid while records were queued)"
 figure run_seconds "$(( (LAST_KILL - STARTED) / 1000 ))"
 [ -n "${RECOVERED_AT:-}" ] && figure "all delivered after last kill (s)" "$(awk "BEGIN{printf \"%.1f\", (${RECOVERED_AT} - $LAST_KILL)/1000}")"
-figure duplicate_bound "$((KILLS * IN_FLIGHT)) (kills x max-in-flight)"
-check_counts $((KILLS * IN_FLIGHT))
+# A killed replica can lose the answers of its requests in flight (at most its slots) and of the
+# batches whose every request has been answered but whose result write has not committed yet: a
+# request's slot is freed when its answer arrives (RepeaterBatchRunner.sendAll), before the write,
+# so those records are no longer counted in its slots. Such batches are written within a few
+# milliseconds, so they hold at most about one more set of slots; the quick run once met
+# kills x max-in-flight exactly (32 of 32), which is why the bound counts both.
+figure duplicate_bound "$((KILLS * 2 * IN_FLIGHT)) (kills x 2 x max-in-flight: in flight, and answered but not yet written)"
+check_counts $((KILLS * 2 * IN_FLIGHT))
 [ $mid -ge $((KILLS / 2)) ] || fail "only $mid of $KILLS kills landed while records were queued: the run was too short to prove anything"
 [ "$(sql "SELECT count(*) FROM repeat_record WHERE claim_token IS NOT NULL")" = 0 ] || fail "records still claimed at the end"
 finish
