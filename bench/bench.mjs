@@ -56,7 +56,7 @@ const SIZES = {
   S7_D_REPEATERS: [200, 20], S7_D_DOMAINS: [50, 5], S7_D_RECORDS: [100000, 3000], S7_D_WARMUP: [30000, 500], S7_D_ROUNDS: [2, 1],
   S7_D_RATE_PER_S: [100000, 100000],
   // scenario 8 (trust and intake): a. signing on and off, b. fan-out, c. strict order against the endpoint's latency
-  S8_A_REPEATERS: [200, 20], S8_A_DOMAINS: [50, 5], S8_A_RECORDS: [100000, 3000], S8_A_WARMUP: [30000, 500], S8_A_ROUNDS: [2, 1],
+  S8_A_REPEATERS: [200, 20], S8_A_DOMAINS: [50, 5], S8_A_RECORDS: [100000, 3000], S8_A_WARMUP: [100000, 500], S8_A_ROUNDS: [4, 1],
   S8_B_REPEATERS: [500, 20], S8_B_EVENTS: [1000, 50], S8_B_EVENTS_PER_CALL: [100, 25], S8_B_CALLS_AT_ONCE: [2, 2],
   S8_C_LATENCIES_MS: ['0,5,20,50', '0,20'], S8_C_SECONDS: [10, 2], S8_C_BATCH: [7, 7],
 };
