@@ -119,8 +119,9 @@ class ConsoleBrowserTest extends IntegrationTest {
         // find the backed-off repeater with the state filter
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("filter-state"))).selectByValue("backed-off");
         click(By.id("apply-filters"));
+        wait.until(d -> d.getCurrentUrl().endsWith("#/repeaters?state=backed-off")
+                && d.findElements(By.cssSelector("#repeaters tbody tr")).size() == 1); // only the backed-off repeater is listed
         waitFor(By.cssSelector("#repeaters tr[data-repeater='" + down + "'] [data-state='backed-off']"));
-        assertEquals(1, driver.findElements(By.cssSelector("#repeaters tbody tr")).size(), "only the backed-off repeater is listed");
         assertTrue(text(By.cssSelector("tr[data-repeater='" + down + "'] [data-state]")).startsWith("backed off until "));
         waitFor(By.cssSelector("tr[data-repeater='" + down + "'] .last-outcome .outcome-failed"));
         assertTrue(text(By.cssSelector("tr[data-repeater='" + down + "'] .last-hour")).contains("failed 1"));

@@ -24,7 +24,7 @@ public class ConsoleHeaders {
                         .set("Content-Security-Policy", CONTENT_SECURITY_POLICY)
                         .set("X-Content-Type-Options", "nosniff")
                         .set("Referrer-Policy", "no-referrer")
-                        .set("X-Frame-Options", "DENY")
+                        .set("X-Frame-Options", "DENY");
             }
             ctx.next();
         });
