@@ -171,15 +171,15 @@ async function render() {
     if (!session.token) {
       page.append(signInPage());
     } else if (parts[0] === 'domains') {
-      page.append(...await domainsPage(params));
+      page.append(...(await domainsPage(params)).filter(Boolean));
     } else if (parts[0] === 'repeaters' && parts[1]) {
-      page.append(...await repeaterPage(parts[1], params));
+      page.append(...(await repeaterPage(parts[1], params)).filter(Boolean));
     } else if (parts[0] === 'records' && parts[1]) {
-      page.append(...await recordPage(parts[1]));
+      page.append(...(await recordPage(parts[1])).filter(Boolean));
     } else if (parts[0] === 'audit') {
-      page.append(...await auditPage(params));
+      page.append(...(await auditPage(params)).filter(Boolean));
     } else {
-      page.append(...await repeatersPage(params));
+      page.append(...(await repeatersPage(params)).filter(Boolean));
     }
   } catch (e) {
     if (!session.token) {
@@ -462,7 +462,9 @@ async function auditPage(params) {
   }, h('label', {}, 'Actor', actor), h('label', {}, 'Action', action), h('button', { type: 'submit' }, 'Apply'));
   const target = (t) => {
     const m = /^(repeater|record)\/(\d+)$/.exec(t || '');
-    return m ? h('a', { href: link([`${m[1]}s`, m[2]]) }, t) : (t || '');
+    if (m) return h('a', { href: link([`${m[1]}s`, m[2]]) }, t);
+    const d = /^domain\/(.+)$/.exec(t || '');
+    return d ? h('a', { href: link(['repeaters'], { domain: d[1] }) }, t) : (t || '');
   };
   const rows = page.items.map((e) => h('tr', { 'data-audit': e.id },
     h('td', { text: time(e.at) }),

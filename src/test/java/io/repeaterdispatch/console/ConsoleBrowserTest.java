@@ -219,6 +219,7 @@ class ConsoleBrowserTest extends IntegrationTest {
         page("repeaters-one");
         waitFor(By.cssSelector("tr[data-record='" + record + "'][data-record-state='failed']"));
         noMutatingControl();
+        screenshot("repeater-read-only");
         driver.navigate().to(base + "#/records/" + record);
         page("records-one");
         waitFor(By.id("payload"));
@@ -281,6 +282,10 @@ class ConsoleBrowserTest extends IntegrationTest {
     /** Waits until the page named {@code name} has been rendered (main[data-page]). */
     private void page(String name) {
         waitFor(By.cssSelector("main[data-page='" + name + "']"));
+        Object stray = ((JavascriptExecutor) driver).executeScript("return [...document.getElementById('main').childNodes]"
+                + ".filter(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim()).map(n => n.textContent).join('|');");
+        assertEquals("", stray, "no stray text (a null or undefined) on the " + name + " page");
+        assertFalse(driver.findElement(By.id("main")).getText().contains("undefined"), "no undefined on the " + name + " page");
     }
 
     private WebElement waitFor(By by) {
