@@ -85,6 +85,10 @@ class ConsoleApiTest extends IntegrationTest {
         assertNull(none.jsonPath().get("lastAttempt"));
         assertEquals(0, none.jsonPath().getInt("attempts.succeeded"));
         api().get("/api/v1/repeaters/999999/activity").then().statusCode(404);
+        RestAssured.given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths.'/api/v1/repeaters/{id}/activity'.get.operationId", equalTo("getRepeaterActivity"))
+                .body("paths.'/api/v1/repeaters/{id}/activity'.get.responses.'200'.content", notNullValue())
+                .body("paths.'/api/v1/whoami'.get.responses.'200'.content", notNullValue());
         api().get("/api/v1/repeaters/x1/activity").then().statusCode(404);
     }
 }

@@ -256,6 +256,19 @@ class ConsoleBrowserTest extends IntegrationTest {
         assertEquals(null, ((JavascriptExecutor) driver).executeScript("return sessionStorage.getItem('rd.console.token');"));
     }
 
+    /** The browser enforces the policy: an inline script put into the page does not run, and is reported. */
+    @Test
+    void theBrowserRefusesInlineScript() {
+        Object ran = ((JavascriptExecutor) driver).executeScript("const s = document.createElement('script');"
+                + "s.textContent = 'window.inlineRan = true'; document.body.append(s); return window.inlineRan === true;");
+        assertEquals(false, ran, "an inline script ran despite script-src 'self'");
+        List<String> seen = new java.util.ArrayList<>();
+        wait.until(d -> {
+            d.manage().logs().get(LogType.BROWSER).getAll().forEach(e -> seen.add(e.getMessage())); // reading empties the log
+            return seen.stream().anyMatch(m -> m.contains("Content Security Policy"));
+        });
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     private long enqueueRaw(long repeaterId, String payloadId, String payloadJson) {

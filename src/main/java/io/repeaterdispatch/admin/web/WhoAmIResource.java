@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -25,7 +26,9 @@ public class WhoAmIResource {
     }
 
     @GET
-    @Operation(summary = "The calling token", description = "The token's name and role (read or admin). Any valid token may call it.")
+    @APIResponse(responseCode = "200", description = "the token's name and role")
+    @APIResponse(responseCode = "401", description = "no valid token")
+    @Operation(operationId = "whoami", summary = "The calling token", description = "The token's name and role (read or admin). Any valid token may call it.")
     public WhoAmI whoami(@Context SecurityContext who) {
         return new WhoAmI(Callers.name(who), who != null && who.isUserInRole("admin") ? "admin" : "read");
     }
