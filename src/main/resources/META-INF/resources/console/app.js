@@ -163,6 +163,7 @@ let rendering = 0;
 
 async function render() {
   const ticket = ++rendering;
+  document.body.dataset.busy = 'true';
   showChrome();
   const { parts, params } = route();
   document.querySelectorAll('#nav a').forEach((a) => a.classList.toggle('current', a.dataset.nav === parts[0]));
@@ -192,6 +193,7 @@ async function render() {
     main.replaceChildren(page);
     main.dataset.page = session.token ? (parts[0] || 'repeaters') + (parts[1] ? '-one' : '') : 'signin';
     main.dataset.loaded = String(ticket);
+    delete document.body.dataset.busy;
   }
 }
 
@@ -368,7 +370,7 @@ async function repeaterPage(id, params) {
     h('h2', { text: 'Records' }),
     h('div', { class: 'toolbar' }, h('label', {}, 'State', filter), h('button', { type: 'button', id: 'refresh', onclick: () => render() }, 'Refresh')),
     recordRows.length ? table(['Record', 'Payload id', 'Event type', 'State', 'Attempts', 'Next check', 'Registered', ''], recordRows, { id: 'records' })
-      : h('p', { class: 'muted', text: 'No records.' }),
+      : h('p', { class: 'muted no-records', text: 'No records.' }),
     pager(['repeaters', r.id], params, records.next),
   ];
 }

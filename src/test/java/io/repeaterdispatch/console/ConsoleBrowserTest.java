@@ -160,6 +160,7 @@ class ConsoleBrowserTest extends IntegrationTest {
             click(By.id("refresh"));
             return !driver.findElements(By.cssSelector("tr[data-record='" + record + "'][data-record-state='succeeded']")).isEmpty();
         });
+        settled();
         waitFor(By.cssSelector("h1 [data-state='active']"));
         assertEquals(1, records(down, SUCCEEDED));
         assertEquals(2, receiver.hits("/hook").size(), "sent once more, after the resume");
@@ -256,6 +257,27 @@ class ConsoleBrowserTest extends IntegrationTest {
         assertEquals(null, ((JavascriptExecutor) driver).executeScript("return sessionStorage.getItem('rd.console.token');"));
     }
 
+    /** A repeater's records page by page (keyset: the next page starts below the last id shown), and by state. */
+    @Test
+    void recordsArePagedByKeyset() {
+        long paused = createRepeater(Map.of("domain", "acme", "name", "quiet", "url", receiver.url("/ok"), "batchSize", 5));
+        api().post("/api/v1/repeaters/" + paused + "/pause").then().statusCode(200);
+        List<Long> ids = enqueue(paused, 30, "p-");
+        signIn(TOKEN);
+        driver.navigate().to(base + "#/repeaters/" + paused);
+        page("repeaters-one");
+        wait.until(d -> d.findElements(By.cssSelector("#records tbody tr")).size() == 25);
+        assertEquals(String.valueOf(ids.get(29)), driver.findElement(By.cssSelector("#records tbody tr")).getAttribute("data-record"),
+                "newest first");
+        click(By.cssSelector("a.next-page"));
+        wait.until(d -> d.findElements(By.cssSelector("#records tbody tr")).size() == 5);
+        assertEquals(String.valueOf(ids.get(4)), driver.findElement(By.cssSelector("#records tbody tr")).getAttribute("data-record"));
+        assertTrue(driver.findElements(By.cssSelector("a.next-page")).isEmpty(), "the last page has no next");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("records-state"))).selectByValue("succeeded");
+        waitFor(By.cssSelector("main[data-page='repeaters-one'] p.no-records"));
+        assertTrue(driver.findElement(By.cssSelector("button[data-action='bulk-cancel-pending-failed']")).getText().endsWith("(30)"));
+    }
+
     /** The browser enforces the policy: an inline script put into the page does not run, and is reported. */
     @Test
     void theBrowserRefusesInlineScript() {
@@ -295,6 +317,7 @@ class ConsoleBrowserTest extends IntegrationTest {
     /** Waits until the page named {@code name} has been rendered (main[data-page]). */
     private void page(String name) {
         waitFor(By.cssSelector("main[data-page='" + name + "']"));
+        settled();
         Object stray = ((JavascriptExecutor) driver).executeScript("return [...document.getElementById('main').childNodes]"
                 + ".filter(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim()).map(n => n.textContent).join('|');");
         assertEquals("", stray, "no stray text (a null or undefined) on the " + name + " page");
@@ -305,8 +328,21 @@ class ConsoleBrowserTest extends IntegrationTest {
         return wait.until(ExpectedConditions.presenceOfElementLocated(by));
     }
 
+    /** Clicks the element once it is clickable; found again if a render replaced it meanwhile. */
     private void click(By by) {
-        wait.until(ExpectedConditions.elementToBeClickable(by)).click();
+        wait.until(d -> {
+            WebElement element = ExpectedConditions.elementToBeClickable(by).apply(d);
+            if (element == null) {
+                return false;
+            }
+            element.click(); // a stale element (replaced by a render) is ignored by the wait: found and clicked again
+            return true;
+        });
+    }
+
+    /** No render of the console is under way (the page's data-busy attribute). */
+    private void settled() {
+        wait.until(d -> d.findElements(By.cssSelector("body[data-busy]")).isEmpty());
     }
 
     private String text(By by) {
