@@ -56,6 +56,7 @@ class AuthMatrixTest extends IntegrationTest {
                 new Route("GET", "/api/v1/repeaters", null),
                 new Route("POST", "/api/v1/repeaters", "{\"domain\":\"acme\",\"name\":\"n\",\"url\":\"http://127.0.0.1:9/x\"}", 201),
                 new Route("GET", r, null),
+                new Route("GET", r + "/activity", null),
                 new Route("PATCH", r, "{\"name\":\"renamed\"}"),
                 new Route("POST", r + "/signing-secret/rotate", null),
                 new Route("DELETE", "/api/v1/repeaters/" + doomed, null),
@@ -83,7 +84,8 @@ class AuthMatrixTest extends IntegrationTest {
                 new Route("GET", "/api/v1/domains/acme/limits", null),
                 new Route("PUT", "/api/v1/domains/acme/limits", "{\"remoteTimePerMinuteMs\":60000,\"remoteTimePerHourMs\":null}"),
                 new Route("DELETE", "/api/v1/domains/acme/limits", null),
-                new Route("GET", "/api/v1/audit", null));
+                new Route("GET", "/api/v1/audit", null),
+                new Route("GET", "/api/v1/whoami", null));
     }
 
     @Test

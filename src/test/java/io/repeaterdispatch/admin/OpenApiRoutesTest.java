@@ -51,7 +51,8 @@ class OpenApiRoutesTest extends IntegrationTest {
         for (String known : List.of("POST /api/v1/repeaters", "GET /api/v1/repeaters/{id}", "POST /api/v1/repeaters/{id}/records",
                 "GET /api/v1/records/{id}", "PUT /api/v1/domains/{domain}/flags/process-repeaters",
                 "GET /api/v1/domains/{domain}/limits", "PUT /api/v1/domains/{domain}/limits", "DELETE /api/v1/domains/{domain}/limits",
-                "POST /api/v1/repeaters/{id}/signing-secret/rotate", "POST /api/v1/domains/{domain}/events")) {
+                "POST /api/v1/repeaters/{id}/signing-secret/rotate", "POST /api/v1/domains/{domain}/events",
+                "GET /api/v1/repeaters/{id}/activity", "GET /api/v1/whoami")) {
             assertTrue(names.contains(known), known + " is documented: " + names);
         }
         long repeatersBefore = count("SELECT count(*) FROM repeater");

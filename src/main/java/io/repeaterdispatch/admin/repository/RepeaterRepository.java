@@ -84,6 +84,72 @@ public class RepeaterRepository {
                 });
     }
 
+    /** Most records of each kind (queued, finished) {@link #activity} reads: it stays cheap for the busiest repeater. */
+    public static final int ACTIVITY_CAP = 2000;
+
+    /** One row of {@link #activity}: kind "count" (state, n, at = the latest), "last" (state, httpStatus, at) or "queued"/"finished" (n). */
+    public record ActivityRow(String kind, Short state, Long n, Integer httpStatus, Instant at) {
+    }
+
+    /**
+     * The repeater's delivery attempts since {@code since}: counts by attempt state, the latest
+     * attempt, and how many records of each kind were read. An attempt since then belongs to a
+     * record written since then: still queued (its result write set updated_at) or finished (its
+     * finished_at, the history's partition key, so only the last day's partitions are read). Each
+     * kind is read newest first through the (repeater_id, id) indexes, at most {@link #ACTIVITY_CAP}
+     * records, and their attempts through (record_id, id).
+     */
+    public Uni<List<ActivityRow>> activity(long repeaterId, Instant since) {
+        String sql = """
+                WITH queued AS (
+                    SELECT id FROM repeat_record WHERE repeater_id = :id AND updated_at >= :since ORDER BY id DESC LIMIT :cap
+                ), finished AS (
+                    SELECT id FROM repeat_record_history WHERE repeater_id = :id AND finished_at >= :since ORDER BY id DESC LIMIT :cap
+                ), recent AS (
+                    SELECT a.id, a.state, a.http_status, a.created_at
+                      FROM (SELECT id FROM queued UNION ALL SELECT id FROM finished) t
+                      JOIN repeat_record_attempt a ON a.record_id = t.id
+                     WHERE a.created_at >= :since
+                )
+                SELECT 'count', state, count(*), CAST(NULL AS integer), max(created_at) FROM recent GROUP BY state
+                UNION ALL
+                (SELECT 'last', state, CAST(NULL AS bigint), http_status, created_at FROM recent ORDER BY created_at DESC, id DESC LIMIT 1)
+                UNION ALL
+                SELECT 'queued', CAST(NULL AS smallint), count(*), CAST(NULL AS integer), CAST(NULL AS timestamptz) FROM queued
+                UNION ALL
+                SELECT 'finished', CAST(NULL AS smallint), count(*), CAST(NULL AS integer), CAST(NULL AS timestamptz) FROM finished
+                """;
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class)
+                        .setParameter("id", repeaterId)
+                        .setParameter("since", since)
+                        .setParameter("cap", ACTIVITY_CAP)
+                        .getResultList())
+                .map(rows -> rows.stream().map(row -> new ActivityRow((String) row[0],
+                        row[1] == null ? null : ((Number) row[1]).shortValue(),
+                        row[2] == null ? null : ((Number) row[2]).longValue(),
+                        row[3] == null ? null : ((Number) row[3]).intValue(),
+                        instant(row[4]))).toList());
+    }
+
+    private static Instant instant(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof java.time.OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp t) {
+            return t.toInstant();
+        }
+        if (value instanceof java.time.LocalDateTime l) {
+            return l.toInstant(java.time.ZoneOffset.UTC);
+        }
+        throw new IllegalStateException("unexpected timestamp type " + value.getClass().getName());
+    }
+
     /**
      * Some of the repeater's records became due at {@code at} (requeue, resend): its next_due_at
      * may only move earlier, and the version bump tells a concurrent claim or result write not to

@@ -114,6 +114,15 @@ public class RepeaterService {
         return Panache.withSession(() -> views.load(repeaterId));
     }
 
+    /** The repeater's delivery attempts of the last hour by outcome and the latest one (for the console's lists). */
+    public Uni<RepeaterActivity> activity(long repeaterId) {
+        Instant since = clock.now().minus(Duration.ofHours(1));
+        return Panache.withSession(() -> repeaters.exists(repeaterId)
+                .flatMap(exists -> exists ? repeaters.activity(repeaterId, since)
+                        : Uni.createFrom().failure(ApiException.notFound("repeater", repeaterId)))
+                .map(rows -> RepeaterActivityViews.of(repeaterId, since, rows)));
+    }
+
     /**
      * Changes the given fields. A new URL is a new endpoint, so the old one's backoff is dropped.
      * Records keep queueing; the next batch uses the new settings.

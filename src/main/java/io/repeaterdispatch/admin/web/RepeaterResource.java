@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.repeaterdispatch.admin.model.RepeaterFilter;
 import io.repeaterdispatch.admin.service.CreateRepeaterRequest;
 import io.repeaterdispatch.admin.service.Page;
+import io.repeaterdispatch.admin.service.RepeaterActivity;
 import io.repeaterdispatch.admin.service.RepeaterService;
 import io.repeaterdispatch.admin.service.RepeaterValidator;
 import io.repeaterdispatch.admin.service.RepeaterView;
@@ -26,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -76,6 +78,15 @@ public class RepeaterResource {
     @Operation(summary = "Read a repeater", description = "With backoff state and record counts by state.")
     public Uni<RepeaterView> get(@PathParam("id") String id) {
         return repeaters.get(Ids.parse(id, "repeater"));
+    }
+
+    @GET
+    @Path("{id}/activity")
+    @APIResponse(responseCode = "200", description = "the repeater's attempts of the last hour by outcome, and the latest one")
+    @APIResponse(responseCode = "404", description = "no such repeater")
+    @Operation(operationId = "getRepeaterActivity", summary = "A repeater's last hour", description = "Its delivery attempts of the last hour by outcome (failed, succeeded, empty, invalid_payload) and the latest of them (state, httpStatus, at), as the console's lists show them. Read from the records the repeater wrote in that hour, at most 2000 queued and 2000 finished ones, newest first: complete is false when it wrote more, and the counts are then a lower bound.")
+    public Uni<RepeaterActivity> activity(@PathParam("id") String id) {
+        return repeaters.activity(Ids.parse(id, "repeater"));
     }
 
     @PATCH
