@@ -50,6 +50,16 @@ class TraceparentForwardingTest extends IntegrationTest {
         assertEquals(record, receiver.hits("/flaky").get(1).recordId());
     }
 
+    @Test
+    void aFanOutKeepsItsTraceparentToo() {
+        long repeater = createRepeater("fwd-fan", receiver.url("/ok"), 5);
+        api().header("traceparent", TRACEPARENT)
+                .body(List.of(Map.of("eventType", "case.created", "payloadId", "fan-1", "payload", Map.of("n", 1))))
+                .post("/api/v1/domains/fwd-fan/events").then().statusCode(202);
+        Await.until("delivered", () -> records(repeater, 4) == 1);
+        assertEquals(TRACEPARENT, receiver.hits("/ok").get(0).header("traceparent"));
+    }
+
     private long enqueueWith(long repeater, String traceparent, String payloadId) {
         var request = api();
         if (traceparent != null) {
