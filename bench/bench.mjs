@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Scenario driver for bench/run.sh (see bench/README.md). One scenario per call, against a service,
 // a receiver and a scratch database that run.sh has started:
-//   node bench/bench.mjs <throughput|dead|fairness|pickup|limits> > result.json
+//   node bench/bench.mjs <throughput|dead|fairness|pickup|limits|trust|tracing> > result.json
 // Everything comes from the environment (run.sh sets it): BENCH_DB, BENCH_API, BENCH_RECEIVER,
 // BENCH_DEAD_PORT, BENCH_SERVICE_PID, BENCH_RECEIVER_PID, BENCH_SMOKE=1 for tiny sizes, and any
 // size override listed in SIZES below (e.g. BENCH_S2_RECORDS=20000). Scenario 7 (limits) also
 // gets a second service, started with DISPATCH_LIMITS_ENABLED=false: BENCH_DB_OFF, BENCH_API_OFF,
-// BENCH_SERVICE_PID_OFF. Progress goes to stderr, the scenario's figures to stdout as one JSON
+// BENCH_SERVICE_PID_OFF; scenario 9 (tracing) the same, with tracing off, and BENCH_OTLP_SINK. Progress goes to stderr, the scenario's figures to stdout as one JSON
 // object. Zero npm dependencies (psql for SQL).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFile } from 'node:child_process';
@@ -59,6 +59,8 @@ const SIZES = {
   S8_A_REPEATERS: [200, 20], S8_A_DOMAINS: [50, 5], S8_A_RECORDS: [100000, 3000], S8_A_WARMUP: [100000, 500], S8_A_ROUNDS: [4, 1],
   S8_B_REPEATERS: [500, 20], S8_B_EVENTS: [1000, 50], S8_B_EVENTS_PER_CALL: [100, 25], S8_B_CALLS_AT_ONCE: [2, 2],
   S8_C_LATENCIES_MS: ['0,5,20,50', '0,20'], S8_C_SECONDS: [10, 2], S8_C_BATCH: [7, 7],
+  // scenario 9 (tracing): scenario 2's measurement on a service tracing to an OTLP sink and one with tracing off
+  S9_REPEATERS: [200, 20], S9_DOMAINS: [50, 5], S9_RECORDS: [100000, 3000], S9_WARMUP: [30000, 500], S9_ROUNDS: [4, 1],
 };
 const size = name => Number(E['BENCH_' + name] ?? SIZES[name][SMOKE ? 1 : 0]);
 const sizeText = name => String(E['BENCH_' + name] ?? SIZES[name][SMOKE ? 1 : 0]);
@@ -1278,7 +1280,63 @@ async function trust() {
   return result;
 }
 
-const scenarios = { throughput, dead: deadEndpoints, fairness, pickup, limits, trust };
+// ---- scenario 9: tracing's cost ------------------------------------------------------------------
+// Scenario 2's dispatch-only measurement on two services side by side (as 7d): the main one with
+// OpenTelemetry on (OTEL_SDK_DISABLED=false), exporting by OTLP/HTTP to bench/otlp-sink.mjs
+// (BENCH_OTLP_SINK), so every batch and delivery span is made, serialized and sent; the second
+// (BENCH_API_OFF) with tracing off, the default. Rounds alternate their order (on off, off on, …).
+// The records are bulk-inserted without a traceparent: each delivery span is its batch's child.
+async function tracing() {
+  const R = size('S9_REPEATERS'), D = size('S9_DOMAINS'), N = size('S9_RECORDS'), W = size('S9_WARMUP'), ROUNDS = size('S9_ROUNDS');
+  const off = LIMITS_OFF && { ...LIMITS_OFF, name: 'tracing-off' };
+  expect(off !== null, 's9: no second service (BENCH_API_OFF): nothing to compare tracing with');
+  const sink = E.BENCH_OTLP_SINK;
+  const sinkStats = async () => sink ? (await request(sink, 'GET', '/_stats')).json : null;
+  if (off) await onService(off, warmup);
+  const result = { repeaters: R, domains: D, records: N, batchSize: size('BATCH_SIZE'), warmupRecords: W, rounds: ROUNDS, runs: [] };
+  const sides = [];
+  for (const [label, svc] of [['tracingOn', MAIN], ['tracingOff', off]]) {
+    if (!svc) continue;
+    await onService(svc, async () => {
+      const tag = `s9${label === 'tracingOn' ? 't' : 'o'}`;
+      const ids = await createRepeaters(tag, R, D, i => ok(`${tag}-r${i}`));
+      const domains = [...Array(D).keys()].map(i => `${tag}-d${i}`);
+      const phase = throughputPhases(ids, domains, tag, { readyProbe: false });
+      if (W > 0) await phase('warmup', true, W, false);
+      sides.push({ label, svc, phase, ids });
+    });
+  }
+  const sink0 = await sinkStats();
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const side of r % 2 === 0 ? sides : [...sides].reverse()) {
+      const out = await onService(side.svc, () => side.phase(`r${r}`, true, N, !SMOKE)); // footprint (CPU per record) on full runs
+      result.runs.push({ round: r, side: side.label, deliveriesPerS: out.deliveriesPerS, seconds: out.seconds,
+        serviceCpuPerKRecordsS: out.footprint?.serviceCpuPerKRecordsS ?? null, servicePeakRssMb: out.footprint?.servicePeakRssMb ?? null,
+        meanBatchSize: out.serviceMetrics?.meanBatchSize ?? null });
+    }
+  }
+  await sleep(6000); // the batch span processor exports every 5 s: the last round's spans reach the sink
+  const sink1 = await sinkStats();
+  if (sink0 && sink1) {
+    result.otlp = { requests: sink1.requests - sink0.requests, bytes: sink1.bytes - sink0.bytes, paths: sink1.paths };
+    expect(result.otlp.requests > 0, 's9: the traced service sent no span to the OTLP sink (is tracing on?)');
+  } else {
+    expect(false, 's9: no OTLP sink (BENCH_OTLP_SINK): the traced side exported nothing');
+  }
+  const mean = (label, k) => { const xs = result.runs.filter(x => x.side === label && x[k] !== null).map(x => x[k]); return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null; };
+  for (const label of ['tracingOn', 'tracingOff']) {
+    result[label] = { deliveriesPerS: round(mean(label, 'deliveriesPerS'), 0), serviceCpuPerKRecordsS: round(mean(label, 'serviceCpuPerKRecordsS'), 3) };
+  }
+  const a = result.tracingOn.deliveriesPerS, b = result.tracingOff.deliveriesPerS;
+  result.ratio = a && b ? round(a / b, 3) : null;
+  const ca = result.tracingOn.serviceCpuPerKRecordsS, cb = result.tracingOff.serviceCpuPerKRecordsS;
+  result.cpuRatio = ca && cb ? round(ca / cb, 3) : null;
+  for (const side of sides) await onService(side.svc, () => retireAndClear(side.ids, `s9 ${side.label}`));
+  log(`s9: ${JSON.stringify({ tracingOn: result.tracingOn, tracingOff: result.tracingOff, ratio: result.ratio, otlp: result.otlp })}`);
+  return result;
+}
+
+const scenarios = { throughput, dead: deadEndpoints, fairness, pickup, limits, trust, tracing };
 const which = process.argv[2];
 if (!scenarios[which]) {
   console.error(`usage: bench.mjs <${Object.keys(scenarios).join('|')}>`);

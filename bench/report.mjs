@@ -24,9 +24,9 @@ const metricRows = (p, r, l) => {
 };
 const loadLine = x => x && x.loadAverage1m ? `Machine load average (1 min) at the scenario's start / end: ${x.loadAverage1m.start} / ${x.loadAverage1m.end}; scenario wall time ${fmt(x.scenarioWallS)} s.` : '';
 const planCell = x => !x ? 'n/a' : x.error ? `error: ${x.error}` : `${fmt(x.ms)} ms, ${fmt(x.sharedHit)} buffers${x.seqScanOnRecords ? ', **Seq Scan on repeat_record**' : ''}`;
-const s1 = read('s1.txt'), s2 = json('s2.json'), s3 = json('s3.json'), s4 = json('s4.json'), s5 = json('s5.json'), s5b = read('s5b.txt'), s7 = json('s7.json'), s8 = json('s8.json');
+const s1 = read('s1.txt'), s2 = json('s2.json'), s3 = json('s3.json'), s4 = json('s4.json'), s5 = json('s5.json'), s5b = read('s5b.txt'), s7 = json('s7.json'), s8 = json('s8.json'), s9 = json('s9.json');
 const alone = json('receiver-alone.json');
-const smoke = [s2, s3, s4, s5, s7, s8].some(s => s && s.smoke);
+const smoke = [s2, s3, s4, s5, s7, s8, s9].some(s => s && s.smoke);
 const judge = cond => smoke ? 'n/a (smoke sizes)' : cond === null ? 'n/a' : cond ? '**met**' : '**missed**';
 const pct = (a, b) => a && b ? Math.round(a / b * 100) : null;
 
@@ -49,7 +49,7 @@ p(`- Date: ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC; wall 
   '');
 
 // bench.mjs's checks (everything delivered, once, with a 2xx) fail the run; say which, before any figure
-const failed = [['2', s2], ['3', s3], ['4', s4], ['5', s5], ['7', s7], ['8', s8]].filter(([, x]) => x && (x.error || x.problems));
+const failed = [['2', s2], ['3', s3], ['4', s4], ['5', s5], ['7', s7], ['8', s8], ['9', s9]].filter(([, x]) => x && (x.error || x.problems));
 if (failed.length) {
   p('**Failed checks** (the run exited non-zero):', '');
   for (const [n, x] of failed) for (const what of [...(x.problems || []), ...(x.error ? [x.error] : [])]) p(`- scenario ${n}: ${what}`);
@@ -122,6 +122,10 @@ if (s8ok) {
   if (b) p(`| 8b | Fan-out: ${fmt(b.events)} events to a domain of ${fmt(b.repeaters)} subscribed repeaters, ${b.eventsPerCall} events a call, ${b.callsAtOnce} at once | ${fmt(b.recordsInDatabase)} records in ${fmt(b.seconds)} s: **${fmt(b.recordsPerS)} records/s**${b.failed ? `; failed: ${b.failed}` : ''} | | (measured) | ${judge(b.failed ? false : b.recordsInDatabase === b.repeaters * b.events)} |`);
   if (c) p(`| 8c | Strict order: one repeater's records/s against its endpoint's latency (parallel repeater, batch ${c.batchSize}, beside) | ${(c.rows || []).map(r => `${r.latencyMs} ms: strict ${fmt(r.strict?.recordsPerS)}/s (max open ${r.strict?.maxOpen}), parallel ${fmt(r.parallel?.recordsPerS)}/s`).join('; ')} | | one in flight | ${judge((c.rows || []).every(r => r.strict?.maxOpen === 1))} |`);
 } else if (s8) p(`| 8 | Trust and intake | failed: ${s8.error} | | | |`);
+const s9ok = s9 && !s9.error && s9.runs;
+if (s9ok) {
+  p(`| 9 | Tracing cost: scenario 2's measurement (${fmt(s9.records)} records, ${s9.repeaters} repeaters, batch ${s9.batchSize}), ${s9.rounds} round(s), alternating | tracing on (OTLP to a sink): ${fmt(s9.tracingOn?.deliveriesPerS)}/s; off: ${fmt(s9.tracingOff?.deliveriesPerS)}/s; ratio ${fmt(s9.ratio)}; CPU per record ${fmt(s9.cpuRatio)}× | | ≤ 5 % apart | ${judge(s9.ratio === null ? null : s9.ratio >= 0.95)} |`);
+} else if (s9) p(`| 9 | Tracing cost | failed: ${s9.error} | | | |`);
 p('');
 
 // ---- details -----------------------------------------------------------------------------------------
@@ -298,6 +302,13 @@ if (s8ok) {
     for (const r of c.rows || []) p(`| ${r.latencyMs} ms | ${fmt(r.strict?.recordsPerS)} | ${fmt(r.strict?.maxOpen)} | ${fmt(r.latencyBoundPerS)} | ${fmt(r.strictShareOfBound)} | ${fmt(r.parallel?.recordsPerS)} | ${fmt(r.strictOverParallel)} |`);
     p('');
   }
+}
+if (s9ok) {
+  p('## 9. Tracing on and off', '', loadLine(s9), '',
+    `Scenario 2's dispatch-only measurement, ${fmt(s9.records)} records over ${s9.repeaters} repeaters in ${s9.domains} domains, batch ${s9.batchSize}, \`/ok\`, after a ${fmt(s9.warmupRecords)}-record warm-up on each side. Two services side by side, each with its own database and repeaters: one with \`OTEL_SDK_DISABLED=false\`, exporting every batch and delivery span by OTLP/HTTP (protobuf) to \`bench/otlp-sink.mjs\`, which answers 200 and keeps nothing; the other with tracing off (the default). Rounds alternate their order. The spans the sink received: ${fmt(s9.otlp?.requests)} export requests, ${fmt(s9.otlp?.bytes)} bytes.`, '',
+    '| round | tracing | deliveries/s | seconds | service CPU s per 1,000 records | peak RSS MB |', '|---|---|---:|---:|---:|---:|');
+  for (const r of s9.runs || []) p(`| ${r.round} | ${r.side === 'tracingOn' ? 'on' : 'off'} | ${fmt(r.deliveriesPerS)} | ${fmt(r.seconds)} | ${fmt(r.serviceCpuPerKRecordsS)} | ${fmt(r.servicePeakRssMb)} |`);
+  p('', `Mean: ${fmt(s9.tracingOn?.deliveriesPerS)}/s traced, ${fmt(s9.tracingOff?.deliveriesPerS)}/s not: ratio ${fmt(s9.ratio)}; service CPU per record ratio ${fmt(s9.cpuRatio)}.`, '');
 }
 if (s5b) p('### 5b. Across replicas (`bench/pickup-latency.sh`)', '', '```', s5b.trim().split('\n').filter(l => /p50|p99/.test(l)).join('\n') || s5b.trim().slice(-800), '```', '');
 process.stdout.write(out.join('\n') + '\n');

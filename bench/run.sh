@@ -4,10 +4,11 @@
 #   bench/run.sh --smoke         every scenario tiny (~4 min), writes bench/results/run-*/RESULTS.md
 #   bench/run.sh [--smoke] 2 5   only the listed scenarios, results in the run directory (1 ready query, 2 throughput + 6
 #                                footprint, 3 dead endpoints, 4 fairness, 5 pick-up latency, 7 limits, 8 trust and
-#                                intake: signing, fan-out, strict order; R receiver)
+#                                intake: signing, fan-out, strict order; 9 tracing's cost; R receiver)
 # Each scenario gets its own scratch database (rd_bench_<pid>_<n>) and its own service process
 # (the packaged jar, rebuilt first if src/, migrations/ or pom.xml are newer); scenario 7 a second
-# one beside it, started with DISPATCH_LIMITS_ENABLED=false (port BENCH_PORT_OFF). Everything started
+# one beside it, started with DISPATCH_LIMITS_ENABLED=false (port BENCH_PORT_OFF); scenario 9 one with tracing
+# off beside one tracing to bench/otlp-sink.mjs (port BENCH_OTLP_PORT). Everything started
 # here is stopped on exit and the databases are dropped. Sizes and windows: BENCH_* variables
 # (bench/bench.mjs, SIZES); BENCH_JAVA_OPTS replaces the JVM options (default as bin/run); BENCH_BUILD=always|never|auto;
 # BENCH_STAT_STATEMENTS=1 counts statements with pg_stat_statements (bin/services --stat-statements).
@@ -19,12 +20,12 @@ ONLY=()
 for a in "$@"; do
   case $a in
     --smoke) SMOKE=1 ;;
-    [1-8] | R) ONLY+=("$a") ;;
+    [1-9] | R) ONLY+=("$a") ;;
     *) sed -n '2,14p' "$0" >&2; exit 2 ;;
   esac
 done
 PARTIAL=1
-[ ${#ONLY[@]} -eq 0 ] && ONLY=(R 1 2 3 4 5 7 8) && PARTIAL=0
+[ ${#ONLY[@]} -eq 0 ] && ONLY=(R 1 2 3 4 5 7 8 9) && PARTIAL=0
 want() { [[ " ${ONLY[*]} " == *" $1 "* ]]; }
 want 6 && ! want 2 && ONLY+=(2) # footprint is measured during scenario 2
 
@@ -35,6 +36,7 @@ SERVICE_PORT_OFF=${BENCH_PORT_OFF:-18392} # scenario 7's second service (DISPATC
 RECEIVER_PORT=${BENCH_RECEIVER_PORT:-19391}
 DEAD_PORT=${BENCH_DEAD_PORT:-19392}
 LOADGEN_PORT=${BENCH_LOADGEN_PORT:-19393}
+OTLP_PORT=${BENCH_OTLP_PORT:-19394} # scenario 9's OTLP sink
 OUT=bench/results/run-$(date +%Y%m%d-%H%M%S)$([ $SMOKE = 1 ] && echo -smoke || true)
 mkdir -p "$OUT"
 # only a full run replaces bench/RESULTS.md; smoke and partial runs keep theirs in the run directory
@@ -43,9 +45,9 @@ PSQL=(psql -h 127.0.0.1 -U postgres -X -q -v ON_ERROR_STOP=1)
 export BENCH_SMOKE=$SMOKE
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 
-for p in "$SERVICE_PORT" "$RECEIVER_PORT" "$DEAD_PORT" "$LOADGEN_PORT" $(want 7 && echo "$SERVICE_PORT_OFF"); do
+for p in "$SERVICE_PORT" "$RECEIVER_PORT" "$DEAD_PORT" "$LOADGEN_PORT" $( (want 7 || want 9) && echo "$SERVICE_PORT_OFF") $(want 9 && echo "$OTLP_PORT"); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-    echo "port $p is taken; set BENCH_PORT / BENCH_PORT_OFF / BENCH_RECEIVER_PORT / BENCH_DEAD_PORT / BENCH_LOADGEN_PORT" >&2; exit 1
+    echo "port $p is taken; set BENCH_PORT / BENCH_PORT_OFF / BENCH_RECEIVER_PORT / BENCH_DEAD_PORT / BENCH_LOADGEN_PORT / BENCH_OTLP_PORT" >&2; exit 1
   fi
 done
 
@@ -54,7 +56,7 @@ bin/services $([ "${BENCH_STAT_STATEMENTS:-0}" = 1 ] && echo --stat-statements) 
 JAR=target/quarkus-app/quarkus-run.jar
 bin/package-if-stale "${BENCH_BUILD:-auto}"
 
-SERVICE_PID= SERVICE_OFF_PID= RECEIVER_PID= LOADGEN_RECEIVER_PID= CHILD= DB= DB_OFF=
+SERVICE_PID= SERVICE_OFF_PID= RECEIVER_PID= LOADGEN_RECEIVER_PID= SINK_PID= CHILD= DB= DB_OFF=
 DBS=()
 source bin/lib/stop-pid.sh
 stop_group() { # a child started by child(): TERM to its whole process group (its own children too), then KILL
@@ -68,7 +70,7 @@ stop_group() { # a child started by child(): TERM to its whole process group (it
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  stop_group "$CHILD"; stop_pid "$SERVICE_PID"; stop_pid "$SERVICE_OFF_PID"; stop_pid "$RECEIVER_PID"; stop_pid "$LOADGEN_RECEIVER_PID"
+  stop_group "$CHILD"; stop_pid "$SERVICE_PID"; stop_pid "$SERVICE_OFF_PID"; stop_pid "$RECEIVER_PID"; stop_pid "$LOADGEN_RECEIVER_PID"; stop_pid "$SINK_PID"
   for db in "${DBS[@]}"; do "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null || true; done
   [ $rc = 0 ] || log "failed (exit $rc); logs in $OUT"
   exit $rc
@@ -123,6 +125,7 @@ run_scenario() { # number, bench.mjs scenario, service env...
   local rc=0
   child env BENCH_DB=$DB BENCH_API=http://127.0.0.1:$SERVICE_PORT BENCH_RECEIVER=http://127.0.0.1:$RECEIVER_PORT \
     BENCH_DEAD_PORT=$DEAD_PORT BENCH_SERVICE_PID=$SERVICE_PID BENCH_RECEIVER_PID=$RECEIVER_PID "${off[@]}" \
+    ${SINK_PID:+BENCH_OTLP_SINK=http://127.0.0.1:$OTLP_PORT} \
     node bench/bench.mjs "$s" >"$OUT/s$n.json" 2> >(tee "$OUT/s$n.progress" >&2) || rc=$?
   stop_service SERVICE_PID DB
   [ ${#OFF_SERVICE_ENV[@]} -gt 0 ] && stop_service SERVICE_OFF_PID DB_OFF
@@ -166,6 +169,17 @@ want 5 && run_scenario 5 pickup
 # 7, limits: a service with every limiter on and, beside it, one with them all off
 want 7 && { OFF_SERVICE_ENV=(DISPATCH_LIMITS_ENABLED=false); run_scenario 7 limits DISPATCH_LIMITS_ENABLED=true; OFF_SERVICE_ENV=(); }
 want 8 && run_scenario 8 trust
+# 9, tracing: a service tracing every batch and delivery to an OTLP sink and, beside it, one with tracing off
+if want 9; then
+  node bench/otlp-sink.mjs --port "$OTLP_PORT" >"$OUT/otlp-sink.log" 2>&1 &
+  SINK_PID=$!
+  wait_port "$OTLP_PORT"
+  OFF_SERVICE_ENV=(OTEL_SDK_DISABLED=true)
+  run_scenario 9 tracing OTEL_SDK_DISABLED=false OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="http://127.0.0.1:$OTLP_PORT" \
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf
+  OFF_SERVICE_ENV=()
+  stop_pid "$SINK_PID"; SINK_PID=
+fi
 if want 5 && [ $SMOKE = 0 ] && [ -x bench/pickup-latency.sh ]; then
   log "scenario 5b (bench/pickup-latency.sh: across replicas)"
   child bench/pickup-latency.sh >"$OUT/s5b.txt" 2>&1 || { log "scenario 5b failed: $OUT/s5b.txt"; failures=$((failures + 1)); }

@@ -46,7 +46,7 @@ WITH want AS (
     -- lease_until and claim_token are in no index: a HOT update (V9)
     UPDATE repeat_record q SET lease_until = $4, claim_token = picked.token
       FROM picked WHERE q.id = picked.id
-    RETURNING q.id, q.repeater_id, q.payload_id, q.payload, q.content_type, q.attempt_count, picked.more
+    RETURNING q.id, q.repeater_id, q.payload_id, q.payload, q.content_type, q.attempt_count, q.traceparent, picked.more
 ), picked_of AS (
     -- each repeater's claimed record ids, one row per repeater that got any
     SELECT repeater_id, array_agg(id) AS ids FROM picked GROUP BY repeater_id
@@ -70,6 +70,6 @@ WITH want AS (
       LEFT JOIN picked_of mine ON mine.repeater_id = rep.id
      WHERE r.id = rep.id
 )
-SELECT {{ENDPOINT_COLUMNS}}, c.id AS record_id, c.payload_id, c.payload, c.content_type, c.attempt_count, c.more
+SELECT {{ENDPOINT_COLUMNS}}, c.id AS record_id, c.payload_id, c.payload, c.content_type, c.attempt_count, c.traceparent, c.more
   FROM rep r JOIN claimed c ON c.repeater_id = r.id
  ORDER BY r.id, c.id

@@ -6,7 +6,7 @@ WITH claimed AS (
                       -- a strict repeater's record goes only as its head: none in flight before it
                       AND (r.ordering <> 'strict' OR NOT EXISTS (
                            SELECT 1 FROM repeat_record h WHERE h.repeater_id = q.repeater_id AND h.id < q.id)))
-    RETURNING q.id, q.repeater_id, q.payload_id, q.payload, q.content_type, q.attempt_count
+    RETURNING q.id, q.repeater_id, q.payload_id, q.payload, q.content_type, q.attempt_count, q.traceparent
 )
-SELECT {{ENDPOINT_COLUMNS}}, c.id AS record_id, c.payload_id, c.payload, c.content_type, c.attempt_count
+SELECT {{ENDPOINT_COLUMNS}}, c.id AS record_id, c.payload_id, c.payload, c.content_type, c.attempt_count, c.traceparent
   FROM claimed c JOIN repeater r ON r.id = c.repeater_id

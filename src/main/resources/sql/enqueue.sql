@@ -1,6 +1,6 @@
 WITH queued AS (
-    INSERT INTO repeat_record (domain, repeater_id, payload_id, payload, content_type, state, registered_at, next_check)
-    SELECT r.domain, r.id, t.payload_id, t.payload, 'application/json', {{PENDING}}, $4, $4
+    INSERT INTO repeat_record (domain, repeater_id, payload_id, payload, content_type, state, registered_at, next_check, traceparent)
+    SELECT r.domain, r.id, t.payload_id, t.payload, 'application/json', {{PENDING}}, $4, $4, $7::text
       FROM repeater r, unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(payload_id, payload, ord)
      WHERE r.id = $1 AND NOT r.is_deleted
      ORDER BY t.ord

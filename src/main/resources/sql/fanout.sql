@@ -2,7 +2,8 @@
 -- ids, $4 payloads, in input order) queued once for each repeater of domain $1 that subscribes to
 -- its type, all in this one statement, at $5, with its audit row (actor $6, Idempotency-Key $7 or
 -- NULL) and, with a key, the key's row ($9: the request's hash, hex). Nothing at all is written
--- when the records would be more than $8 (admin.fan-out.max-records): the caller gets a 413.
+-- when the records would be more than $8 (admin.fan-out.max-records): the caller gets a 413. $10: the
+-- records' W3C traceparent or NULL (docs/operations.md "Tracing").
 --
 -- Subscribers: not deleted (paused ones take records, which wait for their resume, as the
 -- per-repeater enqueue does). A repeater's event_types ('{}' = every type) match a type by name,
@@ -29,8 +30,9 @@ WITH event AS (
 ), total AS (
     SELECT count(*) AS records, count(*) <= $8::bigint AS within_cap FROM matched
 ), queued AS (
-    INSERT INTO repeat_record (domain, repeater_id, payload_id, payload, content_type, state, registered_at, next_check, event_type)
-    SELECT $1, m.repeater_id, e.payload_id, e.payload, 'application/json', {{PENDING}}, $5, $5, e.event_type
+    INSERT INTO repeat_record (domain, repeater_id, payload_id, payload, content_type, state, registered_at, next_check, event_type,
+                               traceparent)
+    SELECT $1, m.repeater_id, e.payload_id, e.payload, 'application/json', {{PENDING}}, $5, $5, e.event_type, $10::text
       FROM matched m JOIN event e USING (ord)
      WHERE (SELECT within_cap FROM total)
      ORDER BY m.repeater_id, m.ord

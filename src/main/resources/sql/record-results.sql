@@ -27,13 +27,14 @@ WITH res AS (
     DELETE FROM repeat_record q
      USING locked l
      WHERE q.id = l.id AND q.claim_token = l.claim_token AND l.record_state NOT IN ({{QUEUED}})
-    RETURNING q.id, q.repeater_id, q.domain, q.payload_id, q.payload, q.content_type, q.registered_at, q.event_type,
+    RETURNING q.id, q.repeater_id, q.domain, q.payload_id, q.payload, q.content_type, q.registered_at, q.event_type, q.traceparent,
               q.attempt_count + l.counted AS attempt_count, l.record_state,
               l.attempt_state, l.http_status, l.message, l.duration_ms, l.attempted_at, l.next_check
 ), archived AS (
     INSERT INTO repeat_record_history (id, domain, repeater_id, payload_id, payload, content_type, state, registered_at,
-                                       attempt_count, finished_at, event_type)
-    SELECT id, domain, repeater_id, payload_id, payload, content_type, record_state, registered_at, attempt_count, $10, event_type
+                                       attempt_count, finished_at, event_type, traceparent)
+    SELECT id, domain, repeater_id, payload_id, payload, content_type, record_state, registered_at, attempt_count, $10, event_type,
+           traceparent
       FROM finished
 ), rec AS (
     SELECT id, repeater_id, attempt_state, http_status, message, duration_ms, attempted_at, next_check, true AS kept FROM retried

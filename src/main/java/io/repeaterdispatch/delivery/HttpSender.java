@@ -11,6 +11,7 @@ import io.repeaterdispatch.core.Endpoint;
 import io.repeaterdispatch.core.Signing;
 import io.repeaterdispatch.core.SigningSecret;
 import io.repeaterdispatch.core.StatusPolicy;
+import io.repeaterdispatch.core.TraceParent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -22,6 +23,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -72,6 +74,10 @@ public class HttpSender {
         this.maxRequestTimeoutMs = config.maxRequestTimeout().toMillis();
         this.replicaId = config.http().replicaId().filter(id -> !id.isBlank()).orElse(null);
         HttpClientOptions options = new HttpClientOptions()
+                // Vert.x's own tracing (Quarkus' OpenTelemetry) would add a client span and write its own
+                // traceparent over ours whenever a request leaves from a context holding a span (an enqueue
+                // that woke the loop): delivery spans and their header are DeliveryTracing's alone.
+                .setTracingPolicy(TracingPolicy.IGNORE)
                 .setKeepAlive(true)
                 .setTryUseCompression(false)
                 .setConnectTimeout((int) connectTimeoutMs);
@@ -93,11 +99,19 @@ public class HttpSender {
     }
 
     public Uni<DeliveryResult> send(Endpoint endpoint, ClaimedRecord record) {
+        return send(endpoint, record, record.traceparent());
+    }
+
+    /**
+     * @param traceparent the W3C {@code traceparent} the request carries (the delivery's span, or the
+     *                    record's enqueued one when tracing is off); null: none
+     */
+    public Uni<DeliveryResult> send(Endpoint endpoint, ClaimedRecord record, String traceparent) {
         Instant attemptedAt = clock.now();
         long timeoutMs = Math.min(endpoint.timeoutMs(), maxRequestTimeoutMs);
         byte[] body = record.payload().getBytes(StandardCharsets.UTF_8); // sent and signed as these bytes
         return exchange(endpoint, record.id(), body, timeoutMs, attemptedAt,
-                () -> requestOptions(endpoint, record, timeoutMs, body, attemptedAt));
+                () -> requestOptions(endpoint, record, timeoutMs, body, attemptedAt, traceparent));
     }
 
     /**
@@ -160,7 +174,8 @@ public class HttpSender {
     }
 
     /** @param now the dispatch clock's time of the attempt: whether a rotated-out signing secret is still sent */
-    private RequestOptions requestOptions(Endpoint endpoint, ClaimedRecord record, long timeoutMs, byte[] body, Instant now) {
+    private RequestOptions requestOptions(Endpoint endpoint, ClaimedRecord record, long timeoutMs, byte[] body, Instant now,
+                                          String traceparent) {
         RequestOptions options = new RequestOptions()
                 .setAbsoluteURI(endpoint.url())
                 .setMethod(HttpMethod.valueOf(endpoint.method()))
@@ -181,6 +196,10 @@ public class HttpSender {
         sign(options, endpoint, messageId, body, now);
         if (replicaId != null) {
             options.putHeader(REPLICA_HEADER, replicaId);
+        }
+        if (traceparent != null) {
+            // set() semantics: replaces a repeater header of the same name (the API refuses it anyway)
+            options.putHeader(TraceParent.HEADER, traceparent);
         }
         String authorization = authorization(endpoint);
         if (authorization != null) {

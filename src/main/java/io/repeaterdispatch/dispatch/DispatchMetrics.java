@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.core.DeliveryResult;
+import io.repeaterdispatch.core.DisableSignal;
 import io.repeaterdispatch.core.RecordState;
 import io.repeaterdispatch.core.RepeaterDisabled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -105,6 +106,11 @@ public class DispatchMetrics implements DispatchListener {
         shareHolds = Counter.builder("repeater.dispatch.limits.share.holds")
                 .description("Repeater turns held back because their domain held its share of the delivery slots while others had work")
                 .register(registry);
+        // every reason from the start, at 0: a dashboard or alert on it has a series before the first disable
+        for (DisableSignal signal : DisableSignal.values()) {
+            disabledCounter(signal.reason);
+        }
+        disabledCounter(RepeaterDisabled.FAILING);
     }
 
     private Counter concurrencyChanges(String direction) {
@@ -189,11 +195,15 @@ public class DispatchMetrics implements DispatchListener {
     /** Tagged by reason (gone, receiver-requested, failing): three series at most. */
     @Override
     public void repeaterDisabled(RepeaterDisabled event) {
-        disabled.computeIfAbsent(event.reason(), reason -> Counter.builder("repeater.dispatch.repeaters.disabled")
+        disabledCounter(event.reason()).increment();
+    }
+
+    private Counter disabledCounter(String reason) {
+        return disabled.computeIfAbsent(reason, r -> Counter.builder("repeater.dispatch.repeaters.disabled")
                 .description("Repeaters this replica disabled (410 Gone, the receiver's webhook-delivery: disable, or failing for"
                         + " dispatch.lifecycle.disable-after), by reason")
-                .tag("reason", reason)
-                .register(registry)).increment();
+                .tag("reason", r)
+                .register(registry));
     }
 
     private Counter attemptsCounter(AttemptKey key) {

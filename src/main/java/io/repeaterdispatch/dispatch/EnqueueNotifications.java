@@ -43,6 +43,9 @@ public class EnqueueNotifications {
         PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("vertx-reactive:") ? url.substring(15) : url);
         user.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
+        // "prefix|name" for Quarkus' Vert.x client metrics: without it the connection's meters have an empty
+        // prefix and come out as m__current{clientName="<default>",clientType="sql"} (docs/operations.md, "Metrics")
+        options.setMetricsName("postgresql|enqueue-listener");
         this.connectOptions = options;
     }
 

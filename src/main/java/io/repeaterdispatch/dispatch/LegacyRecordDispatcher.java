@@ -5,6 +5,8 @@ import io.repeaterdispatch.config.DispatchConfig;
 import io.repeaterdispatch.delivery.HttpSender;
 import io.repeaterdispatch.store.Claim;
 import io.repeaterdispatch.store.RecordClaims;
+import io.opentelemetry.api.trace.Span;
+import io.repeaterdispatch.core.ClaimedRecord;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -33,6 +35,7 @@ public class LegacyRecordDispatcher {
     private final DispatchClock clock;
     private final DispatchConfig config;
     private final HeldClaims held;
+    private final DeliveryTracing tracing;
     private final AtomicBoolean polling = new AtomicBoolean();
     /** A nudge came while a poll was scanning (which may have missed what it was about): scan again after. */
     private final AtomicBoolean pollAgain = new AtomicBoolean();
@@ -41,8 +44,10 @@ public class LegacyRecordDispatcher {
     private volatile boolean running;
 
     public LegacyRecordDispatcher(RecordClaims claims, HttpSender sender, OutcomeRecorder recorder, DeliverySlots slots,
-                                  DispatchEvents events, DispatchClock clock, DispatchConfig config, HeldClaims held) {
+                                  DispatchEvents events, DispatchClock clock, DispatchConfig config, HeldClaims held,
+                                  DeliveryTracing tracing) {
         this.claims = claims;
+        this.tracing = tracing;
         this.held = held;
         this.sender = sender;
         this.recorder = recorder;
@@ -122,7 +127,11 @@ public class LegacyRecordDispatcher {
 
     private Uni<Void> sendAndRecord(Claim claim) {
         held.add(claim);
-        return events.aroundRequest(DispatchListener.Path.LEGACY, sender.send(claim.endpoint(), claim.records().get(0)))
+        ClaimedRecord record = claim.records().get(0);
+        Span delivery = tracing.delivery(Span.getInvalid(), claim.endpoint(), record, DispatchListener.Path.LEGACY);
+        return events.aroundRequest(DispatchListener.Path.LEGACY,
+                        sender.send(claim.endpoint(), record, tracing.traceparent(delivery, record)))
+                .invoke(result -> tracing.delivered(delivery, result))
                 .flatMap(result -> recorder.record(claim, List.of(result), DispatchListener.Path.LEGACY))
                 .replaceWithVoid()
                 .onTermination().invoke(() -> held.remove(claim));

@@ -13,10 +13,12 @@ import io.repeaterdispatch.store.Claim;
 import io.repeaterdispatch.core.ClaimedRecord;
 import io.repeaterdispatch.store.ReadyRepeater;
 import io.repeaterdispatch.store.ClaimGroups;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,11 +52,13 @@ public class RepeaterBatchRunner {
     private final DispatchConfig config;
     private final HeldClaims held;
     private final DeliveryLimits limits;
+    private final DeliveryTracing tracing;
 
     public RepeaterBatchRunner(RepeaterLock lock, ClaimGroups claims, HttpSender sender, OutcomeRecorder recorder,
                                DeliverySlots slots, DispatchEvents events, SlowRepeaters slow, DispatchClock clock,
-                               DispatchConfig config, HeldClaims held, DeliveryLimits limits) {
+                               DispatchConfig config, HeldClaims held, DeliveryLimits limits, DeliveryTracing tracing) {
         this.lock = lock;
+        this.tracing = tracing;
         this.limits = limits;
         this.claims = claims;
         this.held = held;
@@ -143,6 +147,7 @@ public class RepeaterBatchRunner {
         // Redis may grant fewer than the slots held (the repeater's concurrency or rate): give the rest back first.
         int limit = Math.min(slotsHeld.get(), admitted.granted());
         release.accept(slotsHeld.getAndSet(limit) - limit);
+        Instant claimStarted = tracing.on() ? Instant.now() : null;
         return claims.claim(repeater.id(), limit, config.claimLease(), config.processRepeatersDefault())
                 .flatMap(found -> {
                     int claimed = found.map(c -> c.records().size()).orElse(0);
@@ -153,10 +158,15 @@ public class RepeaterBatchRunner {
                     }
                     Claim claim = found.get();
                     held.add(claim);
-                    return sendAll(claim, slotsHeld, release)
+                    Span batch = tracing.batch(repeater.id(), repeater.domain(), claim.records().size(), claimStarted);
+                    return sendAll(claim, slotsHeld, release, batch)
                             .flatMap(results -> recorder.record(claim, results, DispatchListener.Path.REPEATER)
-                                    .invoke(update -> finished(repeater, results, update.backedOff(), System.nanoTime() - started))
+                                    .invoke(update -> {
+                                        tracing.batchEnded(batch, results, update.backedOff());
+                                        finished(repeater, results, update.backedOff(), System.nanoTime() - started);
+                                    })
                                     .map(update -> new Sent(results, !update.backedOff() && claim.more(), admitted.concurrency(), null)))
+                            .onFailure().invoke(error -> tracing.batchFailed(batch, error))
                             .onTermination().invoke(() -> held.remove(claim));
                 });
     }
@@ -195,10 +205,13 @@ public class RepeaterBatchRunner {
     }
 
     /** All records at once; each frees its slot as soon as its answer is in. */
-    private Uni<List<DeliveryResult>> sendAll(Claim claim, AtomicInteger slotsHeld, IntConsumer release) {
+    private Uni<List<DeliveryResult>> sendAll(Claim claim, AtomicInteger slotsHeld, IntConsumer release, Span batch) {
         List<Uni<DeliveryResult>> sends = new ArrayList<>(claim.records().size());
         for (ClaimedRecord record : claim.records()) {
-            sends.add(events.aroundRequest(DispatchListener.Path.REPEATER, sender.send(claim.endpoint(), record)).invoke(() -> {
+            Span delivery = tracing.delivery(batch, claim.endpoint(), record, DispatchListener.Path.REPEATER);
+            Uni<DeliveryResult> send = sender.send(claim.endpoint(), record, tracing.traceparent(delivery, record));
+            sends.add(events.aroundRequest(DispatchListener.Path.REPEATER, send).invoke(result -> {
+                tracing.delivered(delivery, result);
                 slotsHeld.decrementAndGet();
                 release.accept(1);
             }));

@@ -76,6 +76,6 @@ class EndpointRows {
 
     ClaimedRecord record(Row row) {
         return new ClaimedRecord(row.getLong("record_id"), row.getString("payload_id"), row.getString("payload"),
-                row.getString("content_type"), row.getInteger("attempt_count"));
+                row.getString("content_type"), row.getInteger("attempt_count"), row.getString("traceparent"));
     }
 }

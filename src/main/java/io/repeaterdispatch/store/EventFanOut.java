@@ -66,8 +66,8 @@ public class EventFanOut {
     }
 
     /** Without a key: one statement, its own transaction. */
-    public Uni<Outcome> fanOut(String domain, Events events, long maxRecords, Instant now, String actor) {
-        return insert(pool, domain, events, maxRecords, now, actor, null, null);
+    public Uni<Outcome> fanOut(String domain, Events events, long maxRecords, Instant now, String actor, String traceparent) {
+        return insert(pool, domain, events, maxRecords, now, actor, null, null, traceparent);
     }
 
     /**
@@ -79,12 +79,12 @@ public class EventFanOut {
      * @param requestHash what identifies the request (hex of a SHA-256), compared with the key's first use
      */
     public Uni<Outcome> fanOutOnce(String domain, String key, String requestHash, Instant keptSince, Events events,
-                                   long maxRecords, Instant now, String actor) {
+                                   long maxRecords, Instant now, String actor, String traceparent) {
         return pool.withTransaction(conn -> conn.preparedQuery(LOCK_KEY).execute(Tuple.of(domain, key))
                 .flatMap(locked -> conn.preparedQuery(FIND_KEY).execute(Tuple.of(domain, key, Sql.ts(keptSince), requestHash)))
                 .flatMap(found -> found.rowCount() > 0
                         ? Uni.createFrom().item(previous(found.iterator().next()))
-                        : insert(conn, domain, events, maxRecords, now, actor, key, requestHash)));
+                        : insert(conn, domain, events, maxRecords, now, actor, key, requestHash, traceparent)));
     }
 
     private static Outcome previous(Row row) {
@@ -101,10 +101,10 @@ public class EventFanOut {
     }
 
     private static Uni<Outcome> insert(SqlClient client, String domain, Events events, long maxRecords, Instant now, String actor,
-                                       String key, String requestHash) {
-        // Arrays.asList: the key and the hash may be null
+                                       String key, String requestHash, String traceparent) {
+        // Arrays.asList: the key, the hash and the traceparent may be null
         Tuple args = Tuple.from(Arrays.asList(domain, events.eventTypes().toArray(String[]::new), events.payloadIds().toArray(String[]::new),
-                events.payloads().toArray(String[]::new), Sql.ts(now), actor, key, maxRecords, requestHash));
+                events.payloads().toArray(String[]::new), Sql.ts(now), actor, key, maxRecords, requestHash, traceparent));
         return client.preparedQuery(FAN_OUT).execute(args).map(EventFanOut::outcome);
     }
 

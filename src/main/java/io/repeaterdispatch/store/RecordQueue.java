@@ -23,7 +23,7 @@ public class RecordQueue {
 
     /**
      * $1 repeater, $2 payload ids, $3 payloads, $4 now, $5 actor, $6 idempotency key or null (for
-     * the audit row). Nothing is inserted (not even the audit row) for a missing or deleted repeater.
+     * the audit row), $7 the records' W3C traceparent or null (core.TraceParent). Nothing is inserted (not even the audit row) for a missing or deleted repeater.
      */
     static final String ENQUEUE = SqlStatements.load("enqueue");
     static final String LOCK_KEY = SqlStatements.load("idempotency-lock");
@@ -57,8 +57,8 @@ public class RecordQueue {
 
     /** @return the new record ids in input order, or empty if the repeater does not exist */
     public Uni<Optional<List<Long>>> enqueue(long repeaterId, List<String> payloadIds, List<String> payloads, Instant now,
-                                             String actor) {
-        return insert(pool, repeaterId, payloadIds, payloads, now, actor, null);
+                                             String actor, String traceparent) {
+        return insert(pool, repeaterId, payloadIds, payloads, now, actor, null, traceparent);
     }
 
     /**
@@ -70,12 +70,12 @@ public class RecordQueue {
      * @param requestHash what identifies the request (hex of a SHA-256), compared with the key's first use
      */
     public Uni<Keyed> enqueueOnce(long repeaterId, String key, String requestHash, Instant keptSince, List<String> payloadIds,
-                                  List<String> payloads, Instant now, String actor) {
+                                  List<String> payloads, Instant now, String actor, String traceparent) {
         return pool.withTransaction(conn -> conn.preparedQuery(LOCK_KEY).execute(Tuple.of(repeaterId, key))
                 .flatMap(locked -> conn.preparedQuery(FIND_KEY).execute(Tuple.of(repeaterId, key, Sql.ts(keptSince), requestHash)))
                 .flatMap(found -> found.rowCount() > 0
                         ? Uni.createFrom().item(previous(found.iterator().next()))
-                        : insert(conn, repeaterId, payloadIds, payloads, now, actor, key).flatMap(ids -> ids.isEmpty()
+                        : insert(conn, repeaterId, payloadIds, payloads, now, actor, key, traceparent).flatMap(ids -> ids.isEmpty()
                                 ? Uni.createFrom().item(new Keyed(Keyed.Outcome.NO_REPEATER, List.of()))
                                 : remember(conn, repeaterId, key, requestHash, ids.get(), now))));
     }
@@ -94,8 +94,9 @@ public class RecordQueue {
     }
 
     private static Uni<Optional<List<Long>>> insert(SqlClient client, long repeaterId, List<String> payloadIds, List<String> payloads,
-                                                     Instant now, String actor, String key) {
-        Tuple args = Tuple.of(repeaterId, payloadIds.toArray(String[]::new), payloads.toArray(String[]::new), Sql.ts(now), actor, key);
+                                                     Instant now, String actor, String key, String traceparent) {
+        Tuple args = Tuple.of(repeaterId, payloadIds.toArray(String[]::new), payloads.toArray(String[]::new), Sql.ts(now), actor, key)
+                .addString(traceparent);
         return client.preparedQuery(ENQUEUE).execute(args).map(rows -> {
             if (rows.rowCount() == 0) {
                 return Optional.empty();

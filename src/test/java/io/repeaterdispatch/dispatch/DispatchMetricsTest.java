@@ -71,7 +71,7 @@ class DispatchMetricsTest extends IntegrationTest {
 
         for (String type : new String[] {
                 "repeater_dispatch_http_request_seconds histogram", "repeater_dispatch_batch_size histogram",
-                "repeater_dispatch_batch_duration_seconds histogram", "repeater_dispatch_attempts counter", // counters: TYPE without _total
+                "repeater_dispatch_batch_duration_seconds histogram", "repeater_dispatch_attempts_total counter", // text format 0.0.4: TYPE with _total
                 "repeater_dispatch_due_records gauge", "repeater_dispatch_backed_off_repeaters gauge",
                 "repeater_dispatch_ready_repeaters gauge", "repeater_dispatch_in_flight gauge"}) {
             assertTrue(after.contains("# TYPE " + type), "# TYPE " + type + " in:\n"

@@ -52,7 +52,7 @@ class SecondDispatcher {
         DeliverySlots slots = new DeliverySlots(config);
         SlowRepeaters slow = new SlowRepeaters(config);
         RepeaterBatchRunner runner = new RepeaterBatchRunner(lock, new ClaimGroups(claims, clock), sender, recorder, slots, events, slow,
-                clock, config, new HeldClaims(), limits);
+                clock, config, new HeldClaims(), limits, DeliveryTracing.OFF);
         return new RepeaterDispatchLoop(readyQuery, runner, slots, events, redis, slow, clock, config, vertx);
     }
 }

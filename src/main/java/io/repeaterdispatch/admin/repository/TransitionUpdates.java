@@ -25,14 +25,16 @@ final class TransitionUpdates {
 
     private static final String TO_HISTORY = """
             INSERT INTO repeat_record_history (id, domain, repeater_id, payload_id, payload, content_type, state, registered_at,
-                                               attempt_count, finished_at, event_type)
-            SELECT id, domain, repeater_id, payload_id, payload, content_type, %d, registered_at, attempt_count, :now, event_type
+                                               attempt_count, finished_at, event_type, traceparent)
+            SELECT id, domain, repeater_id, payload_id, payload, content_type, %d, registered_at, attempt_count, :now, event_type,
+                   traceparent
               FROM moved""";
 
     private static final String TO_QUEUE = """
             INSERT INTO repeat_record (id, domain, repeater_id, payload_id, payload, content_type, state, registered_at, next_check,
-                                       attempt_count, updated_at, event_type)
-            SELECT id, domain, repeater_id, payload_id, payload, content_type, %d, registered_at, :now, 0, :now, event_type
+                                       attempt_count, updated_at, event_type, traceparent)
+            SELECT id, domain, repeater_id, payload_id, payload, content_type, %d, registered_at, :now, 0, :now, event_type,
+                   traceparent
               FROM moved""";
 
     private TransitionUpdates() {

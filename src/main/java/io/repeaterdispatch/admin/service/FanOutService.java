@@ -60,6 +60,11 @@ public class FanOutService {
      * is still a success, audited, and its key remembered.
      */
     public Uni<FannedOut> publish(String domain, JsonNode body, String idempotencyKey, String actor) {
+        return publish(domain, body, idempotencyKey, actor, null);
+    }
+
+    /** @param traceparent a valid W3C traceparent (core.TraceParent) the records keep; null: none */
+    public Uni<FannedOut> publish(String domain, JsonNode body, String idempotencyKey, String actor, String traceparent) {
         if (!RepeaterValidator.DOMAIN.matcher(domain).matches()) {
             throw ApiException.invalid(List.of(new ApiException.FieldError("domain", "not a valid domain name")));
         }
@@ -69,8 +74,9 @@ public class FanOutService {
         Instant now = clock.now();
         int maxRecords = admin.fanOut().maxRecords();
         Uni<Outcome> outcome = key == null
-                ? fanOut.fanOut(domain, events, maxRecords, now, actor)
-                : fanOut.fanOutOnce(domain, key, read.fingerprint(), now.minus(admin.idempotency().window()), events, maxRecords, now, actor);
+                ? fanOut.fanOut(domain, events, maxRecords, now, actor, traceparent)
+                : fanOut.fanOutOnce(domain, key, read.fingerprint(), now.minus(admin.idempotency().window()), events, maxRecords, now, actor,
+                        traceparent);
         return outcome.map(done -> switch (done.kind()) {
             case CREATED -> new FannedOut(response(domain, done), false);
             case REPLAYED -> new FannedOut(response(domain, done), true);

@@ -71,14 +71,22 @@ public class RecordService {
      * Concurrent calls with one key queue the records once (store.RecordQueue.enqueueOnce).
      */
     public Uni<Enqueued> enqueue(long repeaterId, JsonNode body, String idempotencyKey, String actor) {
+        return enqueue(repeaterId, body, idempotencyKey, actor, null);
+    }
+
+    /**
+     * @param traceparent a valid W3C traceparent (core.TraceParent) the records keep, so that their
+     *                    deliveries continue the caller's trace; null: none
+     */
+    public Uni<Enqueued> enqueue(long repeaterId, JsonNode body, String idempotencyKey, String actor, String traceparent) {
         String key = idempotencyKey == null ? null : IdempotencyKey.check(idempotencyKey);
         EnqueueItems.Items batch = items.read(body);
         Instant now = clock.now();
         Uni<Enqueued> enqueued = key == null
-                ? queue.enqueue(repeaterId, batch.payloadIds(), batch.payloads(), now, actor)
+                ? queue.enqueue(repeaterId, batch.payloadIds(), batch.payloads(), now, actor, traceparent)
                         .map(ids -> new Enqueued(new EnqueueResponse(repeaterId, ids.orElseThrow(() -> noRepeater(repeaterId))), false))
                 : queue.enqueueOnce(repeaterId, key, batch.fingerprint(), now.minus(admin.idempotency().window()), batch.payloadIds(),
-                        batch.payloads(), now, actor).map(keyed -> switch (keyed.outcome()) {
+                        batch.payloads(), now, actor, traceparent).map(keyed -> switch (keyed.outcome()) {
                             case CREATED -> new Enqueued(new EnqueueResponse(repeaterId, keyed.recordIds()), false);
                             case REPLAYED -> new Enqueued(new EnqueueResponse(repeaterId, keyed.recordIds()), true);
                             case KEY_REUSED -> throw keyReused(repeaterId);

@@ -70,7 +70,7 @@ public class DomainEventsResource {
         if (keys.size() > 1) {
             throw IdempotencyKey.several(keys.size());
         }
-        return fanOut.publish(domain, body, keys.isEmpty() ? null : keys.get(0), Callers.name(who))
+        return fanOut.publish(domain, body, keys.isEmpty() ? null : keys.get(0), Callers.name(who), TraceContexts.of(request))
                 .map(done -> done.replayed()
                         ? RestResponse.ResponseBuilder.create(RestResponse.Status.ACCEPTED, done.response())
                                 .header(RepeaterRecordsResource.REPLAYED_HEADER, "true").build()

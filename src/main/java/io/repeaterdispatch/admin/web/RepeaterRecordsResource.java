@@ -68,7 +68,7 @@ public class RepeaterRecordsResource {
         if (keys.size() > 1) {
             throw IdempotencyKey.several(keys.size());
         }
-        return records.enqueue(repeaterId, body, keys.isEmpty() ? null : keys.get(0), Callers.name(who))
+        return records.enqueue(repeaterId, body, keys.isEmpty() ? null : keys.get(0), Callers.name(who), TraceContexts.of(request))
                 .map(enqueued -> enqueued.replayed()
                         ? RestResponse.ResponseBuilder.create(RestResponse.Status.ACCEPTED, enqueued.response())
                                 .header(REPLAYED_HEADER, "true").build()
