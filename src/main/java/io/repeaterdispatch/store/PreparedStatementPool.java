@@ -27,6 +27,7 @@ public class PreparedStatementPool implements PgPoolCreator {
 
     @Override
     public Pool create(Input input) {
+        SqlClientMeters.install(); // before the pool opens its first connection
         List<PgConnectOptions> servers = input.pgConnectOptionsList();
         servers.forEach(options -> options.setPreparedStatementCacheSqlLimit(SQL_LIMIT));
         return PgDriver.INSTANCE.createPool(input.vertx(), servers, input.poolOptions());

@@ -65,14 +65,19 @@ class SecretRotationTest extends IntegrationTest {
 
     /** Repeaters (no records, so dispatch never touches them) whose tokens tok-1..tok-n are stored under test-old. */
     private void insertUnderOldKey(int n) {
+        insertUnderOldKey(n, "rot");
+    }
+
+    /** Names are unique among a domain's live repeaters (migrations/V20): a second tok-1..tok-n batch goes in another domain. */
+    private void insertUnderOldKey(int n, String domain) {
         SecretCipher old = oldCipher();
         String[] stored = new String[n];
         for (int i = 0; i < n; i++) {
             stored[i] = old.encrypt("tok-" + (i + 1));
         }
         sql("INSERT INTO repeater (domain, name, url, auth_type, auth_secret) "
-                + "SELECT 'rot', 'tok-' || g, 'http://127.0.0.1:9/x', 'bearer', s FROM unnest($1::text[]) WITH ORDINALITY AS t(s, g)",
-                (Object) stored);
+                + "SELECT $2, 'tok-' || g, 'http://127.0.0.1:9/x', 'bearer', s FROM unnest($1::text[]) WITH ORDINALITY AS t(s, g)",
+                stored, domain);
     }
 
     private String stored(String name) {
@@ -99,7 +104,7 @@ class SecretRotationTest extends IntegrationTest {
         sql("INSERT INTO repeater (domain, name, url, auth_type, auth_secret) VALUES ('rot', 'current', 'http://127.0.0.1:9/x', 'bearer', $1)",
                 cipher.encrypt("current"));
         String current = stored("current");
-        insertUnderOldKey(3); // more tok-1..tok-3, after them in id order
+        insertUnderOldKey(3, "rot-more"); // more tok-1..tok-3, after them in id order
 
         startingWith(true).onStart(null);
 

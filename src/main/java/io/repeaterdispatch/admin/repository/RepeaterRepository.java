@@ -40,6 +40,15 @@ public class RepeaterRepository {
         return RepeaterEntity.count("id", repeaterId).map(n -> n > 0);
     }
 
+    /**
+     * The id of the domain's repeater that is not deleted and has this name, other than {@code exceptId}
+     * (0: none excepted); null if there is none. Names are unique among them (migrations/V20).
+     */
+    public Uni<Long> liveNamed(String domain, String name, long exceptId) {
+        return RepeaterEntity.<RepeaterEntity>find("domain = ?1 and name = ?2 and deleted = false and id <> ?3", domain, name, exceptId)
+                .firstResult().map(r -> r == null ? null : r.id);
+    }
+
     public Uni<RepeaterEntity> persist(RepeaterEntity repeater) {
         return repeater.persist();
     }

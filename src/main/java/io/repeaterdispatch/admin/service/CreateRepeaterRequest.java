@@ -7,8 +7,24 @@ import java.util.List;
 import java.util.Map;
 
 /** Body of POST /api/v1/repeaters. Optional fields may be omitted; unknown ones are refused (admin.web.StrictFields). */
-public record CreateRepeaterRequest(String domain, String name, String url, String method, Map<String, String> headers,
-                                    Auth auth, Integer timeoutMs, Integer batchSize,
+public record CreateRepeaterRequest(@Schema(description = "the tenant: 1-126 letters, digits, '.', '_' or '-', starting with a letter or digit",
+                                            required = true, pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,125}$")
+                                    String domain,
+                                    @Schema(description = "1-255 characters, no control characters; unique among the domain's repeaters "
+                                            + "that are not deleted (409 otherwise)", required = true, minLength = 1, maxLength = 255)
+                                    String name,
+                                    @Schema(description = "the endpoint: an absolute http or https URL, at most 2048 characters, allowed by "
+                                            + "the outbound URL policy", required = true, maxLength = 2048)
+                                    String url,
+                                    @Schema(description = "the request method; absent: POST", enumeration = {"POST", "PUT", "PATCH"})
+                                    String method,
+                                    @Schema(description = "extra request headers sent with every delivery (their values are masked in answers)")
+                                    Map<String, String> headers,
+                                    @Schema(description = "the endpoint's credentials; absent: none") Auth auth,
+                                    @Schema(description = "per request, 1-300000 ms; absent: 30000", minimum = "1", maximum = "300000")
+                                    Integer timeoutMs,
+                                    @Schema(description = "records sent per batch, 1 to dispatch.max-batch-size; absent: 7", minimum = "1")
+                                    Integer batchSize,
                                     @Schema(description = "Requests per second this repeater's endpoint may get; null or absent: no limit")
                                     RateLimit rateLimit,
                                     @Schema(description = "Status codes this repeater's endpoint answers that are read otherwise than by default; absent: none")
@@ -72,7 +88,11 @@ public record CreateRepeaterRequest(String domain, String name, String url, Stri
     }
 
     /** Endpoint credentials: {"type":"basic","username":..,"password":..} or {"type":"bearer","token":..}. */
-    public record Auth(String type, String username, String password, String token) {
+    public record Auth(@Schema(description = "none, basic (username and password) or bearer (token)", required = true,
+                               enumeration = {"none", "basic", "bearer"}) String type,
+                       @Schema(description = "basic only") String username,
+                       @Schema(description = "basic only; write-only: stored encrypted, never answered", writeOnly = true) String password,
+                       @Schema(description = "bearer only; write-only: stored encrypted, never answered", writeOnly = true) String token) {
 
         @Override
         public String toString() {

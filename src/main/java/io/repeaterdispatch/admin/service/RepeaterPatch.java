@@ -67,6 +67,11 @@ final class RepeaterPatch {
         return has("url") ? java.util.Optional.ofNullable(values.url()) : java.util.Optional.empty();
     }
 
+    /** The new name, if the patch sets one (only a patch that sets one can collide with another repeater's). */
+    String name() {
+        return values.name();
+    }
+
     boolean has(String field) {
         return fields.contains(field);
     }

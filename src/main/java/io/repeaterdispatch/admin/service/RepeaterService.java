@@ -17,6 +17,7 @@ import io.repeaterdispatch.security.SecretCipher;
 import io.repeaterdispatch.security.SigningSecrets;
 import io.repeaterdispatch.store.HeadersColumn;
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 
@@ -35,6 +36,9 @@ import java.util.function.Consumer;
  */
 @ApplicationScoped
 public class RepeaterService {
+
+    /** migrations/V20: one live repeater per (domain, name). */
+    static final String NAME_INDEX = "repeater_domain_name_live_key";
 
     private final RepeaterRepository repeaters;
     private final RepeaterValidator validator;
@@ -92,9 +96,11 @@ public class RepeaterService {
         r.honorDisableHeader = request.lifecycle() != null && request.lifecycle().honorDisableHeader();
         r.createdAt = clock.now();
         r.updatedAt = r.createdAt;
-        return validator.checkDestination(r.url).chain(() -> Panache.withTransaction(() -> repeaters.persist(r)
+        return validator.checkDestination(r.url).chain(() -> Panache.withTransaction(() -> nameFree(r.domain, r.name, 0)
+                .chain(() -> repeaters.persist(r))
                 .call(saved -> audit.record(actor, "repeater.create", "repeater/" + saved.id, Map.of("after", views.bare(saved))))
                 .flatMap(saved -> views.load(saved.id))))
+                .onFailure(RepeaterService::nameTaken).transform(e -> nameConflict(r.domain, r.name, null))
                 .map(view -> new RepeaterWithSecret(view, secret.text()))
                 .invoke(() -> {
                     if (request.rateLimit() != null) {
@@ -135,40 +141,79 @@ public class RepeaterService {
         return destination.chain(() -> Panache.withTransaction(() -> live(repeaterId).flatMap(r -> {
                     CreateRepeaterRequest next = patch.over(r, headers.read(r.headers));
                     validator.check(next, patch.has("auth"));
-                    RepeaterView before = views.bare(r);
-                    boolean newEndpoint = patch.has("url") && !next.url().equals(r.url);
-                    r.name = next.name().strip();
-                    r.url = next.url();
-                    r.httpMethod = next.method().toUpperCase(Locale.ROOT);
-                    r.headers = headers.write(next.headers());
-                    if (patch.has("auth")) {
-                        setAuth(r, next.auth());
-                    }
-                    r.timeoutMs = next.timeoutMs();
-                    r.batchSize = next.batchSize();
-                    setDeliveryLimits(r, next.rateLimit(), next.statusPolicy());
-                    r.signingEnabled = next.signing().enabled();
-                    // leaving strict order may make records behind the head due now: the next claim computes it
-                    boolean leavesStrict = "strict".equals(r.ordering) && !"strict".equals(next.ordering());
-                    r.ordering = next.ordering();
-                    r.eventTypes = EventTypes.column(next.eventTypes());
-                    r.honorDisableHeader = next.lifecycle().honorDisableHeader();
-                    if (newEndpoint) {
-                        clearBackoff(r);
-                    }
-                    r.updatedAt = clock.now();
-                    Map<String, Object> detail = new LinkedHashMap<>(AuditTrail.change(before, views.bare(r)));
-                    detail.put("fields", patch.fields);
-                    return audit.record(actor, "repeater.update", "repeater/" + repeaterId, detail)
-                            .call(() -> leavesStrict ? repeaters.recordsDueAt(repeaterId, r.updatedAt)
-                                    : Uni.createFrom().voidItem());
+                    // checked before anything of r changes, so the query flushes nothing
+                    return (next.name().strip().equals(r.name) ? Uni.createFrom().voidItem() : nameFree(r.domain, next.name().strip(), r.id))
+                            .replaceWith(next).flatMap(checked -> apply(r, checked, patch, repeaterId, actor));
                 }).flatMap(done -> views.load(repeaterId))))
+                .onFailure(RepeaterService::nameTaken).transform(e -> nameConflict(null, patch.name() == null ? "" : patch.name().strip(), null))
                 .invoke(() -> {
                     workQueued.fire(new WorkQueued("repeater updated"));
                     if (patch.has("rateLimit")) {
                         limitsChanged.fire(new LimitsChanged("repeater rate limit changed"));
                     }
                 });
+    }
+
+    /** The patch's values onto the locked repeater, and the audit row of the change. */
+    private Uni<Void> apply(RepeaterEntity r, CreateRepeaterRequest next, RepeaterPatch patch, long repeaterId, String actor) {
+        RepeaterView before = views.bare(r);
+        boolean newEndpoint = patch.has("url") && !next.url().equals(r.url);
+        r.name = next.name().strip();
+        r.url = next.url();
+        r.httpMethod = next.method().toUpperCase(Locale.ROOT);
+        r.headers = headers.write(next.headers());
+        if (patch.has("auth")) {
+            setAuth(r, next.auth());
+        }
+        r.timeoutMs = next.timeoutMs();
+        r.batchSize = next.batchSize();
+        setDeliveryLimits(r, next.rateLimit(), next.statusPolicy());
+        r.signingEnabled = next.signing().enabled();
+        // leaving strict order may make records behind the head due now: the next claim computes it
+        boolean leavesStrict = "strict".equals(r.ordering) && !"strict".equals(next.ordering());
+        r.ordering = next.ordering();
+        r.eventTypes = EventTypes.column(next.eventTypes());
+        r.honorDisableHeader = next.lifecycle().honorDisableHeader();
+        if (newEndpoint) {
+            clearBackoff(r);
+        }
+        r.updatedAt = clock.now();
+        Map<String, Object> detail = new LinkedHashMap<>(AuditTrail.change(before, views.bare(r)));
+        detail.put("fields", patch.fields);
+        return audit.record(actor, "repeater.update", "repeater/" + repeaterId, detail)
+                .call(() -> leavesStrict ? repeaters.recordsDueAt(repeaterId, r.updatedAt)
+                        : Uni.createFrom().voidItem())
+                .replaceWithVoid();
+    }
+
+    /** 409 if another repeater of the domain that is not deleted has this name (the unique index of migrations/V20 holds it under races). */
+    private Uni<Void> nameFree(String domain, String name, long exceptId) {
+        return repeaters.liveNamed(domain, name, exceptId).invoke(holder -> {
+            if (holder != null) {
+                throw nameConflict(domain, name, holder);
+            }
+        }).replaceWithVoid();
+    }
+
+    /** The holder's id when the check found it; null when the unique index refused the row (a concurrent call took the name). */
+    private static ApiException nameConflict(String domain, String name, Long holder) {
+        String who = holder != null ? "repeater " + holder + " of domain " + domain
+                : domain != null ? "another repeater of domain " + domain : "another repeater of this domain";
+        return ApiException.conflict(who + " is named '" + name + "' already: a name is unique among the domain's repeaters that "
+                + "are not deleted; choose another name, or rename or delete that repeater");
+    }
+
+    /** The unique index on live (domain, name) refused a row: a concurrent create or rename took the name first. */
+    private static boolean nameTaken(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PgException pg && "23505".equals(pg.getSqlState()) && NAME_INDEX.equals(pg.getConstraint())) {
+                return true;
+            }
+            if (t.getMessage() != null && t.getMessage().contains(NAME_INDEX)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

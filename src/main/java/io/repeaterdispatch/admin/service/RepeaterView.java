@@ -33,7 +33,16 @@ public record RepeaterView(long id, String domain, String name, String url, Stri
                            @Schema(description = "gone, receiver-requested or failing; null unless disabled", nullable = true) String disabledReason,
                            @Schema(description = "when it was disabled; null unless disabled", nullable = true) Instant disabledAt,
                            @Schema(description = "since when every batch has failed; null while healthy", nullable = true) Instant failingSince,
-                           Instant nextAttemptAt, Instant lastAttemptAt, int consecutiveFailedBatches,
+                           @Schema(description = "backoff: not dispatched before this time; null while the endpoint is healthy "
+                                   + "(backedOff=true lists the repeaters where it lies ahead)", nullable = true)
+                           Instant nextAttemptAt,
+                           @Schema(description = "backoff state, not a delivery log: when the last batch of the current failing "
+                                   + "streak started (the next wait doubles from it); null while the endpoint is healthy, so it stays "
+                                   + "null after successful deliveries. When a record was last sent: GET /api/v1/records/{id} (attempts)",
+                                   nullable = true)
+                           Instant lastAttemptAt,
+                           @Schema(description = "backoff: batches in a row that failed whole; 0 while the endpoint is healthy")
+                           int consecutiveFailedBatches,
                            Map<String, Long> records, Instant createdAt, Instant updatedAt) {
 
     public record AuthView(String type, String username) {

@@ -19,9 +19,9 @@ final class ApiExamples {
 
     static final String BULK_CANCEL = "{}";
 
-    static final String CREATE_REPEATER = "{\"domain\": \"acme\", \"name\": \"crm\", \"url\": \"https://crm.example.com/hooks\", \"auth\": {\"type\": \"bearer\", \"token\": \"s3cr3t\"}, \"headers\": {\"X-Source\": \"repeater-dispatch\"}, \"timeoutMs\": 30000, \"batchSize\": 7, \"rateLimit\": {\"perSecond\": 5, \"burst\": 10}, \"statusPolicy\": {\"retry\": [404], \"invalidPayload\": [500]}, \"signing\": {\"enabled\": true}}";
+    static final String CREATE_REPEATER = "{\"domain\": \"acme\", \"name\": \"crm\", \"url\": \"http://127.0.0.1:9999/hook\", \"auth\": {\"type\": \"bearer\", \"token\": \"s3cr3t\"}, \"headers\": {\"X-Source\": \"repeater-dispatch\"}, \"timeoutMs\": 30000, \"batchSize\": 7, \"rateLimit\": {\"perSecond\": 5, \"burst\": 10}, \"statusPolicy\": {\"retry\": [404], \"invalidPayload\": [500]}, \"signing\": {\"enabled\": true}}";
 
-    static final String UPDATE_REPEATER = "{\"url\": \"https://crm.example.com/v2/hooks\", \"timeoutMs\": 10000}";
+    static final String UPDATE_REPEATER = "{\"url\": \"http://127.0.0.1:9999/v2/hook\", \"timeoutMs\": 10000}";
 
     static final String UPDATE_LIMITS = "{\"rateLimit\": {\"perSecond\": 2.5}, \"statusPolicy\": null}";
 

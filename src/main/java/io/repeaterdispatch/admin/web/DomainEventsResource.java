@@ -42,7 +42,7 @@ public class DomainEventsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Fan events out to the domain's subscribed repeaters",
+    @Operation(operationId = "publishEvents", summary = "Fan events out to the domain's subscribed repeaters",
             description = "A JSON array of {eventType, payloadId, payload} (at most admin.max-enqueue-items per call). Each event is queued "
                     + "once for every repeater of the domain that is not deleted (paused ones included: their records wait) and subscribes to "
                     + "its type (eventTypes: a name, a prefix such as case.*, or [] for every type), all in one statement or none. Answers the "
@@ -59,11 +59,12 @@ public class DomainEventsResource {
     @APIResponse(responseCode = "202", description = "queued (or nothing to queue): the record ids per repeater id",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FanOutResponse.class),
                     examples = @ExampleObject(name = "two events, three subscribers", value = ApiExamples.FAN_OUT_ANSWER)))
-    @APIResponse(responseCode = "400", description = "invalid events (each named: [0].eventType), an unknown field, a bad domain name or Idempotency-Key")
-    @APIResponse(responseCode = "413", description = "more records than admin.fan-out.max-records, a payload over admin.max-payload-bytes, or the body over the size limit: nothing queued")
-    @APIResponse(responseCode = "422", description = "the Idempotency-Key was used with other events within admin.idempotency.window: nothing queued")
+    @APIResponse(responseCode = "400", ref = "BadRequest", description = "invalid events (each named: [0].eventType), an unknown field, a bad domain name or Idempotency-Key")
+    @APIResponse(responseCode = "413", ref = "PayloadTooLarge", description = "more records than admin.fan-out.max-records, a payload over admin.max-payload-bytes, or the body over the size limit: nothing queued")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent", description = "the Idempotency-Key was used with other events within admin.idempotency.window: nothing queued")
     public Uni<RestResponse<FanOutResponse>> publish(@PathParam("domain") String domain,
-            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = ApiSchemas.FanOutEvent.class, minItems = 1),
                     examples = @ExampleObject(name = "two events", value = ApiExamples.FAN_OUT))) JsonNode body,
             @Context HttpServerRequest request, @Context SecurityContext who) {
         List<String> keys = request.headers().getAll(IdempotencyKey.HEADER);

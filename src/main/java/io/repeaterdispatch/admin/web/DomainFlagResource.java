@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -37,16 +38,21 @@ public class DomainFlagResource {
     }
 
     @GET
-    @Operation(summary = "Read a domain's process-repeaters flag", description = "true: per-repeater loop; false: legacy per-record path; source says whether the configured default applies.")
+    @Operation(operationId = "getProcessRepeatersFlag", summary = "Read a domain's process-repeaters flag", description = "true: per-repeater loop; false: legacy per-record path; source says whether the configured default applies.")
+    @APIResponse(responseCode = "200", description = "the flag (the configured default for a domain that has none of its own)")
+    @APIResponse(responseCode = "400", ref = "BadRequest", description = "not a valid domain name")
     public Uni<FlagView> get(@PathParam("domain") String domain) {
         checkDomain(domain);
         return domains.flag(domain);
     }
 
     @PUT
-    @Operation(summary = "Set a domain's process-repeaters flag", description = "Safe at any moment: both paths claim records through the same leases.")
+    @Operation(operationId = "setProcessRepeatersFlag", summary = "Set a domain's process-repeaters flag", description = "Safe at any moment: both paths claim records through the same leases.")
+    @APIResponse(responseCode = "200", description = "the flag as set")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "413", ref = "PayloadTooLarge")
     public Uni<FlagView> put(@PathParam("domain") String domain,
-            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "legacy path", value = ApiExamples.SET_FLAG))) FlagRequest request, @Context SecurityContext who) {
         checkDomain(domain);
         return domains.setFlag(domain, request == null ? null : request.enabled(), Callers.name(who));

@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -29,9 +30,10 @@ public class DomainLimitResource {
 
     /** Both values replace the stored ones; null or absent is the configured default. Unknown fields are refused (StrictFields). */
     public record LimitsRequest(
-            @Schema(description = "remote time (sum of request durations) the domain may spend per minute, in ms: 1 to 10^12; null: the default")
+            @Schema(description = "remote time (sum of request durations) the domain may spend per minute, in ms: 1 to 10^12; null: the default",
+                    nullable = true)
             Long remoteTimePerMinuteMs,
-            @Schema(description = "the same per hour; null: the default")
+            @Schema(description = "the same per hour; null: the default", nullable = true)
             Long remoteTimePerHourMs) {
     }
 
@@ -42,7 +44,9 @@ public class DomainLimitResource {
     }
 
     @GET
-    @Operation(summary = "Read a domain's remote-time limits", description = "The domain's own values (null where it has none) and the effective ones: its own, else dispatch.domain-budget.per-minute / per-hour.")
+    @Operation(operationId = "getDomainLimits", summary = "Read a domain's remote-time limits", description = "The domain's own values (null where it has none) and the effective ones: its own, else dispatch.domain-budget.per-minute / per-hour.")
+    @APIResponse(responseCode = "200", description = "the domain's own limits and the effective ones")
+    @APIResponse(responseCode = "400", ref = "BadRequest", description = "not a valid domain name")
     public Uni<LimitsView> get(@PathParam("domain") String domain) {
         DomainFlagResource.checkDomain(domain);
         return domains.limits(domain);
@@ -50,9 +54,12 @@ public class DomainLimitResource {
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Set a domain's remote-time limits", description = "Replaces both values: remoteTimePerMinuteMs and remoteTimePerHourMs, positive integers up to 10^12, or null for the configured default.")
+    @Operation(operationId = "setDomainLimits", summary = "Set a domain's remote-time limits", description = "Replaces both values: remoteTimePerMinuteMs and remoteTimePerHourMs, positive integers up to 10^12, or null for the configured default.")
+    @APIResponse(responseCode = "200", description = "the limits as set")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "413", ref = "PayloadTooLarge")
     public Uni<LimitsView> put(@PathParam("domain") String domain,
-            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "a tighter minute, the default hour", value = ApiExamples.SET_LIMITS))) LimitsRequest request,
             @Context SecurityContext who) {
         DomainFlagResource.checkDomain(domain);
@@ -63,7 +70,9 @@ public class DomainLimitResource {
     }
 
     @DELETE
-    @Operation(summary = "Drop a domain's remote-time limits", description = "The configured defaults apply again; answers the limits as they are now.")
+    @Operation(operationId = "deleteDomainLimits", summary = "Drop a domain's remote-time limits", description = "The configured defaults apply again; answers the limits as they are now.")
+    @APIResponse(responseCode = "200", description = "the limits as they are now: the configured defaults")
+    @APIResponse(responseCode = "400", ref = "BadRequest", description = "not a valid domain name")
     public Uni<LimitsView> delete(@PathParam("domain") String domain, @Context SecurityContext who) {
         DomainFlagResource.checkDomain(domain);
         return domains.clearLimits(domain, Callers.name(who));

@@ -15,6 +15,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
@@ -34,8 +38,10 @@ public class DomainResource {
     }
 
     @GET
-    @Operation(summary = "List domains", description = "Every domain with a repeater or a flag, in name order, keyset-paginated, with its effective flag, repeater count and queued records.")
-    public Uni<Page<DomainView>> list(@QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
+    @Operation(operationId = "listDomains", summary = "List domains", description = "Every domain with a repeater or a flag, in name order, keyset-paginated, with its effective flag, repeater count and queued records.")
+    @APIResponse(responseCode = "200", description = "a page of domains, in name order")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    public Uni<Page<DomainView>> list(@Parameter(description = ApiSchemas.LIMIT, schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "50")) @QueryParam("limit") String limitParam, @Parameter(description = ApiSchemas.CURSOR) @QueryParam("cursor") String cursor) {
         QueryParams params = new QueryParams();
         int limit = params.limit(limitParam);
         String after = params.textCursor(cursor);
@@ -45,10 +51,12 @@ public class DomainResource {
 
     @GET
     @Path("{domain}/records")
-    @Operation(summary = "List a domain's records", description = "Across its repeaters, newest first, keyset-paginated; filters: state, payloadId.")
-    public Uni<Page<RecordViews.RecordSummary>> records(@PathParam("domain") String domain, @QueryParam("state") String state,
-                                                        @QueryParam("payloadId") String payloadId,
-                                                        @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
+    @Operation(operationId = "listDomainRecords", summary = "List a domain's records", description = "Across its repeaters, newest first, keyset-paginated; filters: state, payloadId.")
+    @APIResponse(responseCode = "200", description = "a page of the domain's records, newest first (none for a domain that has none)")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    public Uni<Page<RecordViews.RecordSummary>> records(@PathParam("domain") String domain, @Parameter(description = ApiSchemas.STATE) @QueryParam("state") String state,
+            @Parameter(description = "only records of this payload id") @QueryParam("payloadId") String payloadId,
+            @Parameter(description = ApiSchemas.LIMIT, schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "50")) @QueryParam("limit") String limitParam, @Parameter(description = ApiSchemas.CURSOR) @QueryParam("cursor") String cursor) {
         QueryParams params = new QueryParams();
         if (!RepeaterValidator.DOMAIN.matcher(domain).matches()) {
             params.invalid("domain", "not a valid domain name");

@@ -31,6 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -54,13 +55,20 @@ public class RepeaterRecordsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Enqueue records", description = "A JSON array of {payloadId, payload}; all are queued or none (at most admin.max-enqueue-items per call, admin.max-payload-bytes per payload: 400 / 413). With an Idempotency-Key, a retry of the same records within admin.idempotency.window queues nothing and answers the first call's 202 (with Idempotent-Replayed: true); the same key with other records is a 422.")
+    @Operation(operationId = "enqueueRecords", summary = "Enqueue records", description = "A JSON array of {payloadId, payload}; all are queued or none (at most admin.max-enqueue-items per call, admin.max-payload-bytes per payload: 400 / 413). With an Idempotency-Key, a retry of the same records within admin.idempotency.window queues nothing and answers the first call's 202 (with Idempotent-Replayed: true); the same key with other records is a 422.")
     @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, required = false,
             description = "Makes the call safe to retry: 1-255 printable ASCII characters, scoped to this repeater. Within admin.idempotency.window (24h) the same key with the same records (the same items in the same order, whitespace aside) answers the first call's recordIds and queues nothing; with other records it is a 422.",
             schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = 255, pattern = "^[ -~]+$"),
             example = "order-4711-attempt")
+    @APIResponse(responseCode = "202", description = "queued: the new record ids, in the order given (or, for a replayed Idempotency-Key, the first call's)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EnqueueResponse.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound", description = "no such repeater, or it is deleted")
+    @APIResponse(responseCode = "413", ref = "PayloadTooLarge")
+    @APIResponse(responseCode = "422", ref = "UnprocessableContent")
     public Uni<RestResponse<EnqueueResponse>> enqueue(@PathParam("id") String id,
-            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = ApiSchemas.EnqueueItem.class, minItems = 1),
                     examples = @ExampleObject(name = "two records", value = ApiExamples.ENQUEUE))) JsonNode body,
             @Context HttpServerRequest request, @Context SecurityContext who) {
         long repeaterId = Ids.parse(id, "repeater");
@@ -76,10 +84,13 @@ public class RepeaterRecordsResource {
     }
 
     @GET
-    @Operation(summary = "List a repeater's records", description = "Newest first, keyset-paginated; filters: state (comma-separated names), payloadId.")
-    public Uni<Page<RecordViews.RecordSummary>> list(@PathParam("id") String id, @QueryParam("state") String state,
-                                                     @QueryParam("payloadId") String payloadId,
-                                                     @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
+    @Operation(operationId = "listRepeaterRecords", summary = "List a repeater's records", description = "Newest first, keyset-paginated; filters: state (comma-separated names), payloadId.")
+    @APIResponse(responseCode = "200", description = "a page of records, newest first")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public Uni<Page<RecordViews.RecordSummary>> list(@PathParam("id") String id, @Parameter(description = ApiSchemas.STATE) @QueryParam("state") String state,
+            @Parameter(description = "only records of this payload id") @QueryParam("payloadId") String payloadId,
+            @Parameter(description = ApiSchemas.LIMIT, schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "50")) @QueryParam("limit") String limitParam, @Parameter(description = ApiSchemas.CURSOR) @QueryParam("cursor") String cursor) {
         long repeaterId = Ids.parse(id, "repeater");
         QueryParams params = new QueryParams();
         int limit = params.limit(limitParam);
@@ -93,7 +104,12 @@ public class RepeaterRecordsResource {
     @POST
     @Path("requeue")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Requeue a repeater's records", description = "Cancelled and invalid-payload records get a fresh set of tries; failed ones become due now. One statement; answers how many changed. 409 if the states asked for can never be requeued.")
+    @Operation(operationId = "requeueRepeaterRecords", summary = "Requeue a repeater's records", description = "Cancelled and invalid-payload records get a fresh set of tries; failed ones become due now. One statement; answers how many changed. 409 if the states asked for can never be requeued.")
+    @APIResponse(responseCode = "200", description = "how many records changed")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict", description = "none of the states asked for can be requeued")
+    @APIResponse(responseCode = "413", ref = "PayloadTooLarge")
     public Uni<BulkResult> requeue(@PathParam("id") String id,
             @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "rejected this month", value = ApiExamples.BULK_REQUEUE))) BulkRecordFilter filter, @Context SecurityContext who) {
@@ -103,7 +119,12 @@ public class RepeaterRecordsResource {
     @POST
     @Path("resend")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Resend a repeater's records", description = "Succeeded (and empty) records are sent again. One statement; answers how many changed.")
+    @Operation(operationId = "resendRepeaterRecords", summary = "Resend a repeater's records", description = "Succeeded (and empty) records are sent again. One statement; answers how many changed.")
+    @APIResponse(responseCode = "200", description = "how many records changed")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict", description = "none of the states asked for can be resent")
+    @APIResponse(responseCode = "413", ref = "PayloadTooLarge")
     public Uni<BulkResult> resend(@PathParam("id") String id,
             @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "one payload again", value = ApiExamples.BULK_RESEND))) BulkRecordFilter filter, @Context SecurityContext who) {
@@ -113,7 +134,12 @@ public class RepeaterRecordsResource {
     @POST
     @Path("cancel")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Cancel a repeater's records", description = "Pending and failed records stop. One statement; answers how many changed.")
+    @Operation(operationId = "cancelRepeaterRecords", summary = "Cancel a repeater's records", description = "Pending and failed records stop. One statement; answers how many changed.")
+    @APIResponse(responseCode = "200", description = "how many records changed")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict", description = "none of the states asked for can be cancelled")
+    @APIResponse(responseCode = "413", ref = "PayloadTooLarge")
     public Uni<BulkResult> cancel(@PathParam("id") String id,
             @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "everything still queued", value = ApiExamples.BULK_CANCEL))) BulkRecordFilter filter, @Context SecurityContext who) {
