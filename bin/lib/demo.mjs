@@ -22,7 +22,7 @@ const DEAD_PORT = Number(args['dead-port'] || 9991);
 const T0 = Number(args.t0 || Date.now());
 const CHECK = args.check ? Number(args.check) : 0;
 const STATUS_EVERY = Number(args['status-every'] || 10) * 1000;
-const RATE = Number(args.rate || 10); // records per second, all repeaters together (roughly)
+const RATE = Number(args.rate || 7); // records per second, all repeaters together (roughly)
 const PUBLIC = (args['public-url'] || API).replace(/\/$/, '');
 
 const since = (t = Date.now()) => ((t - T0) / 1000).toFixed(1) + ' s';
@@ -133,7 +133,7 @@ if (firstAt) say(`first delivery ${since(firstAt)} after bin/demo started (${fir
 else say('no delivery within 60 s of the first enqueue (see the service log)');
 await enqueue('initech/legacy', 3, id => ({ id })); // its first 410 disables it: it is owed nothing more
 
-const perTick = Math.max(1, Math.round(RATE / 8));
+const perTick = Math.max(1, Math.round(RATE / 7)); // a tick makes about 7 records per perTick
 async function tick(n) {
   const calls = [
     fanOut('acme', perTick),                                              // -> crm, billing, archive by type
@@ -190,7 +190,7 @@ const banner = [
   `  endpoints   ${R}  (/ok, /slow, /flaky, /invalid: 422, /gone: 410; ${R}/_stats counts what arrived)`,
   `              http://127.0.0.1:${DEAD_PORT}  (down: resets every connection)`,
   '  repeaters   ' + SPECS.map(s => `${s.key} #${ids[s.key]} ${s.what}`).join('\n              '),
-  `  stream      about ${perTick * 5 + 1} records per second, acme by fan-out of events (case.*, form.*)`,
+  `  stream      about ${perTick * 7} records per second, acme's by fan-out of events (case.*, form.*)`,
   '  Ctrl-C stops the service, the endpoints and the stream.',
   '',
 ];
