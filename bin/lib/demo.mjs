@@ -40,6 +40,15 @@ process.on('SIGTERM', () => stop(0));
 // bin/demo stops the stream first (SIGUSR1) and the endpoints (SIGTERM) after the service, so
 // that deliveries in flight while the service drains still get their answers.
 process.on('SIGUSR1', () => { stopping = true; });
+// If bin/demo itself is killed (SIGKILL: no trap runs), stop the service and exit rather than
+// run on unowned: this process is then re-parented.
+const PARENT = process.ppid;
+const SERVICE_PID = Number(args['service-pid'] || 0);
+setInterval(() => {
+  if (process.ppid === PARENT) return;
+  if (SERVICE_PID) try { process.kill(-SERVICE_PID, 'SIGTERM'); } catch { /* already gone */ }
+  stop(1);
+}, 1000).unref();
 process.on('SIGINT', () => stop(0));
 
 async function api(method, path, body, { ok = [200, 201, 202] } = {}) {
