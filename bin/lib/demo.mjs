@@ -4,7 +4,8 @@
 // promises is visible through the API (or fails after --check seconds).
 //
 //   node bin/lib/demo.mjs --api http://127.0.0.1:8080 --token dev-token --read-token read-token
-//        --receiver-port 9990 --dead-port 9991 [--t0 <ms since epoch>] [--check <seconds>]
+//        --receiver-port 9990 --dead-port 9991 [--public-url http://localhost:8080]
+//        [--service-pid <pid>] [--t0 <ms since epoch>] [--check <seconds>]
 //        [--status-every <seconds>] [--rate <records per second>]
 //
 // No npm dependencies (Node 18+: fetch).
