@@ -36,6 +36,8 @@ final class SqlClientMeters {
     }
 
     static boolean perConnectionGauge(Meter.Id id) {
-        return id.getType() == Meter.Type.GAUGE && id.getName().startsWith("postgresql.") && "sql".equals(id.getTag("clientType"));
+        // either tag name: dispatch.ExpositionFilter may have renamed clientType to client_type already
+        return id.getType() == Meter.Type.GAUGE && id.getName().startsWith("postgresql.")
+                && ("sql".equals(id.getTag("clientType")) || "sql".equals(id.getTag("client_type")));
     }
 }

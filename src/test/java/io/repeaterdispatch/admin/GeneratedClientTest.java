@@ -69,7 +69,7 @@ class GeneratedClientTest extends IntegrationTest {
         long id = repeater.getId();
 
         ApiResponse<EnqueueResponse> enqueued = records.enqueueRecordsWithHttpInfo(id,
-                List.of(new EnqueueItem().payloadId("case-1").payload(Map.of("hello", "world"))), null);
+                List.of(new EnqueueItem().payloadId("case-1").payload(Map.of("hello", "world"))), null, null);
         assertEquals(202, enqueued.getStatusCode());
         long recordId = enqueued.getData().getRecordIds().get(0);
 
@@ -102,7 +102,7 @@ class GeneratedClientTest extends IntegrationTest {
 
         // fan-out: every repeater of the domain subscribed to the event's type
         FanOutResponse fanned = new DomainsApi(client).publishEvents("acme",
-                List.of(new FanOutEvent().eventType("case.created").payloadId("case-2").payload(Map.of("hello", "again"))), null);
+                List.of(new FanOutEvent().eventType("case.created").payloadId("case-2").payload(Map.of("hello", "again"))), null, null);
         assertEquals(1, fanned.getCount());
         assertEquals(1, fanned.getRecords().get(String.valueOf(id)).size());
         Await.until("the event delivered", () -> receiver.hits("/hook").size() == 3);

@@ -56,6 +56,10 @@ public class DomainEventsResource {
                     + "nothing; with other events it is a 422.",
             schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = 255, pattern = "^[ -~]+$"),
             example = "case-4711-created")
+    @Parameter(name = "traceparent", in = ParameterIn.HEADER, required = false,
+            description = "W3C trace context (docs/operations.md, Tracing): stored with the records; each of their deliveries continues this trace and sends it on to the receiver. A malformed value is ignored.",
+            schema = @Schema(type = SchemaType.STRING, pattern = "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"),
+            example = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
     @APIResponse(responseCode = "202", description = "queued (or nothing to queue): the record ids per repeater id",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FanOutResponse.class),
                     examples = @ExampleObject(name = "two events, three subscribers", value = ApiExamples.FAN_OUT_ANSWER)))

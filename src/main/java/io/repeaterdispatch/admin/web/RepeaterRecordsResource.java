@@ -60,6 +60,10 @@ public class RepeaterRecordsResource {
             description = "Makes the call safe to retry: 1-255 printable ASCII characters, scoped to this repeater. Within admin.idempotency.window (24h) the same key with the same records (the same items in the same order, whitespace aside) answers the first call's recordIds and queues nothing; with other records it is a 422.",
             schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = 255, pattern = "^[ -~]+$"),
             example = "order-4711-attempt")
+    @Parameter(name = "traceparent", in = ParameterIn.HEADER, required = false,
+            description = "W3C trace context (docs/operations.md, Tracing): stored with the records; each of their deliveries continues this trace and sends it on to the receiver. A malformed value is ignored.",
+            schema = @Schema(type = SchemaType.STRING, pattern = "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"),
+            example = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
     @APIResponse(responseCode = "202", description = "queued: the new record ids, in the order given (or, for a replayed Idempotency-Key, the first call's)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EnqueueResponse.class)))
     @APIResponse(responseCode = "400", ref = "BadRequest")

@@ -98,7 +98,7 @@ public class RepeaterResource {
     @GET
     @Path("{id}/activity")
     @APIResponse(responseCode = "200", description = "the repeater's attempts of the last hour by outcome, and the latest one")
-    @APIResponse(responseCode = "404", description = "no such repeater")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     @Operation(operationId = "getRepeaterActivity", summary = "A repeater's last hour", description = "Its delivery attempts of the last hour by outcome (failed, succeeded, empty, invalid_payload) and the latest of them (state, httpStatus, at), as the console's lists show them. Read from the records the repeater wrote in that hour, at most 2000 queued and 2000 finished ones, newest first: complete is false when it wrote more, and the counts are then a lower bound.")
     public Uni<RepeaterActivity> activity(@PathParam("id") String id) {
         return repeaters.activity(Ids.parse(id, "repeater"));

@@ -27,7 +27,6 @@ public class WhoAmIResource {
 
     @GET
     @APIResponse(responseCode = "200", description = "the token's name and role")
-    @APIResponse(responseCode = "401", description = "no valid token")
     @Operation(operationId = "whoami", summary = "The calling token", description = "The token's name and role (read or admin). Any valid token may call it.")
     public WhoAmI whoami(@Context SecurityContext who) {
         return new WhoAmI(Callers.name(who), who != null && who.isUserInRole("admin") ? "admin" : "read");
