@@ -60,7 +60,7 @@ const SIZES = {
   S8_B_REPEATERS: [500, 20], S8_B_EVENTS: [1000, 50], S8_B_EVENTS_PER_CALL: [100, 25], S8_B_CALLS_AT_ONCE: [2, 2],
   S8_C_LATENCIES_MS: ['0,5,20,50', '0,20'], S8_C_SECONDS: [10, 2], S8_C_BATCH: [7, 7],
   // scenario 9 (tracing): scenario 2's measurement on a service tracing to an OTLP sink and one with tracing off
-  S9_REPEATERS: [200, 20], S9_DOMAINS: [50, 5], S9_RECORDS: [100000, 3000], S9_WARMUP: [30000, 500], S9_ROUNDS: [4, 1],
+  S9_REPEATERS: [200, 20], S9_DOMAINS: [50, 5], S9_RECORDS: [100000, 3000], S9_WARMUP: [100000, 500], S9_ROUNDS: [4, 1],
 };
 const size = name => Number(E['BENCH_' + name] ?? SIZES[name][SMOKE ? 1 : 0]);
 const sizeText = name => String(E['BENCH_' + name] ?? SIZES[name][SMOKE ? 1 : 0]);
