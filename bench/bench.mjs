@@ -1078,6 +1078,19 @@ async function limitsBudget() {
   return result;
 }
 
+/**
+ * Side-by-side rounds summed up (7d, 8a, 9): each side's mean deliveries/s and service CPU per 1,000
+ * records over its rounds (runs picked by isA / isB), and A ÷ B of both.
+ */
+function compareSides(runs, isA, isB) {
+  const mean = (pick, k) => { const xs = runs.filter(pick).map(x => x[k]).filter(x => x !== null && x !== undefined); return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null; };
+  const side = pick => ({ deliveriesPerS: round(mean(pick, 'deliveriesPerS'), 0), serviceCpuPerKRecordsS: round(mean(pick, 'serviceCpuPerKRecordsS'), 3) });
+  const a = side(isA), b = side(isB);
+  return { a, b,
+    ratio: a.deliveriesPerS && b.deliveriesPerS ? round(a.deliveriesPerS / b.deliveriesPerS, 3) : null,
+    cpuRatio: a.serviceCpuPerKRecordsS && b.serviceCpuPerKRecordsS ? round(a.serviceCpuPerKRecordsS / b.serviceCpuPerKRecordsS, 3) : null };
+}
+
 // 7d: the limiters' cost on the happy path: scenario 2's measurement, every repeater with a rate
 // limit that never binds, beside a service with DISPATCH_LIMITS_ENABLED=false and no limits
 async function limitsCost() {
@@ -1116,14 +1129,8 @@ async function limitsCost() {
         meanBatchSize: out.serviceMetrics?.meanBatchSize ?? null });
     }
   }
-  const mean = (label, k) => { const xs = result.runs.filter(x => x.side === label && x[k] !== null).map(x => x[k]); return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null; };
-  for (const label of ['rateLimited', 'limitsOff']) {
-    result[label] = { deliveriesPerS: round(mean(label, 'deliveriesPerS'), 0), serviceCpuPerKRecordsS: round(mean(label, 'serviceCpuPerKRecordsS'), 3) };
-  }
-  const a = result.rateLimited.deliveriesPerS, b = result.limitsOff.deliveriesPerS;
-  result.ratio = a && b ? round(a / b, 3) : null;
-  const ca = result.rateLimited.serviceCpuPerKRecordsS, cb = result.limitsOff.serviceCpuPerKRecordsS;
-  result.cpuRatio = ca && cb ? round(ca / cb, 3) : null;
+  const cmp = compareSides(result.runs, x => x.side === 'rateLimited', x => x.side === 'limitsOff');
+  Object.assign(result, { rateLimited: cmp.a, limitsOff: cmp.b, ratio: cmp.ratio, cpuRatio: cmp.cpuRatio });
   for (const side of sides) await onService(side.svc, () => retireAndClear(side.ids, `s7d ${side.label}`));
   log(`s7d: ${JSON.stringify({ rateLimited: result.rateLimited, limitsOff: result.limitsOff, ratio: result.ratio })}`);
   return result;
@@ -1174,12 +1181,8 @@ async function signingCost() {
         serviceCpuPerKRecordsS: out.footprint?.serviceCpuPerKRecordsS ?? null, requests: end.total });
     }
   }
-  const mean = (signed, k) => { const xs = result.runs.filter(x => x.signed === signed && x[k] !== null).map(x => x[k]); return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null; };
-  result.signed = { deliveriesPerS: round(mean(true, 'deliveriesPerS'), 0), serviceCpuPerKRecordsS: round(mean(true, 'serviceCpuPerKRecordsS'), 3) };
-  result.unsigned = { deliveriesPerS: round(mean(false, 'deliveriesPerS'), 0), serviceCpuPerKRecordsS: round(mean(false, 'serviceCpuPerKRecordsS'), 3) };
-  result.ratio = result.signed.deliveriesPerS && result.unsigned.deliveriesPerS ? round(result.signed.deliveriesPerS / result.unsigned.deliveriesPerS, 3) : null;
-  result.cpuRatio = result.signed.serviceCpuPerKRecordsS && result.unsigned.serviceCpuPerKRecordsS
-    ? round(result.signed.serviceCpuPerKRecordsS / result.unsigned.serviceCpuPerKRecordsS, 3) : null;
+  const cmp = compareSides(result.runs, x => x.signed, x => !x.signed);
+  Object.assign(result, { signed: cmp.a, unsigned: cmp.b, ratio: cmp.ratio, cpuRatio: cmp.cpuRatio });
   // the receiver saw signatures on the signed rounds (a service that did not sign would make the comparison moot)
   const probe = await api('POST', '/api/v1/repeaters', { domain: `${tag}-probe`, name: 'probe', url: ok(`${tag}-probe`) });
   result.signingField = probe.status === 201 && typeof probe.json?.signingSecret === 'string';
@@ -1323,14 +1326,8 @@ async function tracing() {
   } else {
     expect(false, 's9: no OTLP sink (BENCH_OTLP_SINK): the traced side exported nothing');
   }
-  const mean = (label, k) => { const xs = result.runs.filter(x => x.side === label && x[k] !== null).map(x => x[k]); return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null; };
-  for (const label of ['tracingOn', 'tracingOff']) {
-    result[label] = { deliveriesPerS: round(mean(label, 'deliveriesPerS'), 0), serviceCpuPerKRecordsS: round(mean(label, 'serviceCpuPerKRecordsS'), 3) };
-  }
-  const a = result.tracingOn.deliveriesPerS, b = result.tracingOff.deliveriesPerS;
-  result.ratio = a && b ? round(a / b, 3) : null;
-  const ca = result.tracingOn.serviceCpuPerKRecordsS, cb = result.tracingOff.serviceCpuPerKRecordsS;
-  result.cpuRatio = ca && cb ? round(ca / cb, 3) : null;
+  const cmp = compareSides(result.runs, x => x.side === 'tracingOn', x => x.side === 'tracingOff');
+  Object.assign(result, { tracingOn: cmp.a, tracingOff: cmp.b, ratio: cmp.ratio, cpuRatio: cmp.cpuRatio });
   for (const side of sides) await onService(side.svc, () => retireAndClear(side.ids, `s9 ${side.label}`));
   log(`s9: ${JSON.stringify({ tracingOn: result.tracingOn, tracingOff: result.tracingOff, ratio: result.ratio, otlp: result.otlp })}`);
   return result;

@@ -14,7 +14,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -58,12 +57,9 @@ public class FanOutService {
      * Checks the domain name, the key and every event first (400, 413 for a payload), then fans out.
      * A domain without subscribed repeaters (or without any repeater) answers no records: the call
      * is still a success, audited, and its key remembered.
+     *
+     * @param traceparent a valid W3C traceparent (core.TraceParent) the records keep; null: none
      */
-    public Uni<FannedOut> publish(String domain, JsonNode body, String idempotencyKey, String actor) {
-        return publish(domain, body, idempotencyKey, actor, null);
-    }
-
-    /** @param traceparent a valid W3C traceparent (core.TraceParent) the records keep; null: none */
     public Uni<FannedOut> publish(String domain, JsonNode body, String idempotencyKey, String actor, String traceparent) {
         if (!RepeaterValidator.DOMAIN.matcher(domain).matches()) {
             throw ApiException.invalid(List.of(new ApiException.FieldError("domain", "not a valid domain name")));
@@ -96,9 +92,7 @@ public class FanOutService {
     }
 
     private ApiException keyReused(String domain) {
-        return new ApiException(422, "Unprocessable Content", "this " + IdempotencyKey.HEADER + " was used with other events for domain "
-                + domain + " within the last " + admin.idempotency().window().toString().substring(2).toLowerCase(Locale.ROOT)
-                + " (admin.idempotency.window): nothing was queued; send a new request with a new key", null);
+        return IdempotencyKey.reused("events", "domain " + domain, admin.idempotency().window());
     }
 
     private static ApiException tooMany(long records, int events, int maxRecords) {

@@ -1,10 +1,13 @@
 package io.repeaterdispatch.admin.service;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The {@code Idempotency-Key} of an enqueue: 1-255 printable ASCII characters (space to tilde),
- * scoped to the repeater it is sent to. What it does: RecordService.enqueue and docs/api.md.
+ * scoped to the repeater (enqueue) or the domain (fan-out) it is sent to. What it does:
+ * RecordService.enqueue, FanOutService.publish and docs/api.md.
  */
 public final class IdempotencyKey {
 
@@ -26,5 +29,17 @@ public final class IdempotencyKey {
     /** More than one key for one request names no single request: 400. */
     public static ApiException several(int count) {
         return ApiException.invalid(List.of(new ApiException.FieldError(HEADER, "send one " + HEADER + " header, not " + count)));
+    }
+
+    /**
+     * The key was used with another body within the window: 422, nothing queued.
+     *
+     * @param other what differed ("records", "events")
+     * @param scope what the key is scoped to ("repeater 3", "domain acme")
+     */
+    static ApiException reused(String other, String scope, Duration window) {
+        return new ApiException(422, "Unprocessable Content", "this " + HEADER + " was used with other " + other + " for " + scope
+                + " within the last " + window.toString().substring(2).toLowerCase(Locale.ROOT)
+                + " (admin.idempotency.window): nothing was queued; send a new request with a new key", null);
     }
 }

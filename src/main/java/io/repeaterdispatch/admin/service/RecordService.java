@@ -20,7 +20,6 @@ import jakarta.enterprise.event.Event;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -69,12 +68,7 @@ public class RecordService {
      * call within admin.idempotency.window (same repeater, same records: EnqueueItems.Items.fingerprint)
      * queues nothing and answers what that call answered; the same key with other records is a 422.
      * Concurrent calls with one key queue the records once (store.RecordQueue.enqueueOnce).
-     */
-    public Uni<Enqueued> enqueue(long repeaterId, JsonNode body, String idempotencyKey, String actor) {
-        return enqueue(repeaterId, body, idempotencyKey, actor, null);
-    }
-
-    /**
+     *
      * @param traceparent a valid W3C traceparent (core.TraceParent) the records keep, so that their
      *                    deliveries continue the caller's trace; null: none
      */
@@ -104,10 +98,7 @@ public class RecordService {
     }
 
     private ApiException keyReused(long repeaterId) {
-        return new ApiException(422, "Unprocessable Content", "this " + IdempotencyKey.HEADER + " was used with other records for repeater "
-                + repeaterId + " within the last " + admin.idempotency().window().toString().substring(2).toLowerCase(Locale.ROOT)
-                + " (admin.idempotency.window): nothing was queued;"
-                + " send a new request with a new key", null);
+        return IdempotencyKey.reused("records", "repeater " + repeaterId, admin.idempotency().window());
     }
 
     /** A repeater's records, newest first, one keyset page. */
