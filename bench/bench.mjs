@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { checkReceiver } from './receiver-check.mjs';
+import { compareSides, round } from './sides.mjs';
 
 const E = process.env;
 const SMOKE = E.BENCH_SMOKE === '1';
@@ -60,7 +61,7 @@ const SIZES = {
   S8_B_REPEATERS: [500, 20], S8_B_EVENTS: [1000, 50], S8_B_EVENTS_PER_CALL: [100, 25], S8_B_CALLS_AT_ONCE: [2, 2],
   S8_C_LATENCIES_MS: ['0,5,20,50', '0,20'], S8_C_SECONDS: [10, 2], S8_C_BATCH: [7, 7],
   // scenario 9 (tracing): scenario 2's measurement on a service tracing to an OTLP sink and one with tracing off
-  S9_REPEATERS: [200, 20], S9_DOMAINS: [50, 5], S9_RECORDS: [100000, 3000], S9_WARMUP: [100000, 500], S9_ROUNDS: [4, 1],
+  S9_REPEATERS: [200, 20], S9_DOMAINS: [50, 5], S9_RECORDS: [100000, 3000], S9_WARMUP: [100000, 500], S9_ROUNDS: [2, 1], // per pair of services (bench/run.sh: BENCH_S9_PAIRS)
 };
 const size = name => Number(E['BENCH_' + name] ?? SIZES[name][SMOKE ? 1 : 0]);
 const sizeText = name => String(E['BENCH_' + name] ?? SIZES[name][SMOKE ? 1 : 0]);
@@ -68,7 +69,6 @@ const sizeText = name => String(E['BENCH_' + name] ?? SIZES[name][SMOKE ? 1 : 0]
 const now = () => performance.timeOrigin + performance.now();
 const sleep = ms => new Promise(r => setTimeout(r, Math.max(0, ms)));
 const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
-const round = (x, d = 1) => x === null || x === undefined || Number.isNaN(x) ? null : Math.round(x * 10 ** d) / 10 ** d;
 
 // ---- checks ------------------------------------------------------------------------------------
 // What must hold for the scenario to pass, whatever the sizes: everything delivered, once, with a
@@ -1078,19 +1078,6 @@ async function limitsBudget() {
   return result;
 }
 
-/**
- * Side-by-side rounds summed up (7d, 8a, 9): each side's mean deliveries/s and service CPU per 1,000
- * records over its rounds (runs picked by isA / isB), and A ÷ B of both.
- */
-function compareSides(runs, isA, isB) {
-  const mean = (pick, k) => { const xs = runs.filter(pick).map(x => x[k]).filter(x => x !== null && x !== undefined); return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null; };
-  const side = pick => ({ deliveriesPerS: round(mean(pick, 'deliveriesPerS'), 0), serviceCpuPerKRecordsS: round(mean(pick, 'serviceCpuPerKRecordsS'), 3) });
-  const a = side(isA), b = side(isB);
-  return { a, b,
-    ratio: a.deliveriesPerS && b.deliveriesPerS ? round(a.deliveriesPerS / b.deliveriesPerS, 3) : null,
-    cpuRatio: a.serviceCpuPerKRecordsS && b.serviceCpuPerKRecordsS ? round(a.serviceCpuPerKRecordsS / b.serviceCpuPerKRecordsS, 3) : null };
-}
-
 // 7d: the limiters' cost on the happy path: scenario 2's measurement, every repeater with a rate
 // limit that never binds, beside a service with DISPATCH_LIMITS_ENABLED=false and no limits
 async function limitsCost() {
@@ -1296,7 +1283,8 @@ async function tracing() {
   const sink = E.BENCH_OTLP_SINK;
   const sinkStats = async () => sink ? (await request(sink, 'GET', '/_stats')).json : null;
   if (off) await onService(off, warmup);
-  const result = { repeaters: R, domains: D, records: N, batchSize: size('BATCH_SIZE'), warmupRecords: W, rounds: ROUNDS, runs: [] };
+  const result = { repeaters: R, domains: D, records: N, batchSize: size('BATCH_SIZE'), warmupRecords: W, rounds: ROUNDS,
+    samplerRatio: Number(E.OTEL_TRACES_SAMPLER_ARG || 1), runs: [] }; // the traced service's OTEL_TRACES_SAMPLER_ARG (it inherits the environment)
   const sides = [];
   for (const [label, svc] of [['tracingOn', MAIN], ['tracingOff', off]]) {
     if (!svc) continue;

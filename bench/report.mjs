@@ -124,7 +124,7 @@ if (s8ok) {
 } else if (s8) p(`| 8 | Trust and intake | failed: ${s8.error} | | | |`);
 const s9ok = s9 && !s9.error && s9.runs;
 if (s9ok) {
-  p(`| 9 | Tracing cost: scenario 2's measurement (${fmt(s9.records)} records, ${s9.repeaters} repeaters, batch ${s9.batchSize}), ${s9.rounds} round(s), alternating | tracing on (OTLP to a sink): ${fmt(s9.tracingOn?.deliveriesPerS)}/s; off: ${fmt(s9.tracingOff?.deliveriesPerS)}/s; ratio ${fmt(s9.ratio)}; CPU per record ${fmt(s9.cpuRatio)}× | | ≤ 5 % apart | ${judge(s9.ratio === null ? null : s9.ratio >= 0.95)} |`);
+  p(`| 9 | Tracing cost: scenario 2's measurement (${fmt(s9.records)} records, ${s9.repeaters} repeaters, batch ${s9.batchSize}), ${s9.pairs ? `${s9.pairs.length} pair(s) of services × ${s9.roundsPerPair} round(s)` : `${s9.rounds} round(s)`}, alternating | tracing on (OTLP to a sink${s9.samplerRatio !== undefined && s9.samplerRatio < 1 ? `, sampler ratio ${s9.samplerRatio}` : ''}): ${fmt(s9.tracingOn?.deliveriesPerS)}/s; off: ${fmt(s9.tracingOff?.deliveriesPerS)}/s; ratio ${fmt(s9.ratio)}; CPU per record ${fmt(s9.cpuRatio)}× | | ≤ 5 % apart | ${judge(s9.ratio === null ? null : s9.ratio >= 0.95)} |`);
 } else if (s9) p(`| 9 | Tracing cost | failed: ${s9.error} | | | |`);
 p('');
 
@@ -305,9 +305,9 @@ if (s8ok) {
 }
 if (s9ok) {
   p('## 9. Tracing on and off', '', loadLine(s9), '',
-    `Scenario 2's dispatch-only measurement, ${fmt(s9.records)} records over ${s9.repeaters} repeaters in ${s9.domains} domains, batch ${s9.batchSize}, \`/ok\`, after a ${fmt(s9.warmupRecords)}-record warm-up on each side. Two services side by side, each with its own database and repeaters: one with \`OTEL_SDK_DISABLED=false\`, exporting every batch and delivery span by OTLP/HTTP (protobuf) to \`bench/otlp-sink.mjs\`, which answers 200 and keeps nothing; the other with tracing off (the default). Rounds alternate their order. The spans the sink received: ${fmt(s9.otlp?.requests)} export requests, ${fmt(s9.otlp?.bytes)} bytes.`, '',
-    '| round | tracing | deliveries/s | seconds | service CPU s per 1,000 records | peak RSS MB |', '|---|---|---:|---:|---:|---:|');
-  for (const r of s9.runs || []) p(`| ${r.round} | ${r.side === 'tracingOn' ? 'on' : 'off'} | ${fmt(r.deliveriesPerS)} | ${fmt(r.seconds)} | ${fmt(r.serviceCpuPerKRecordsS)} | ${fmt(r.servicePeakRssMb)} |`);
+    `Scenario 2's dispatch-only measurement, ${fmt(s9.records)} records over ${s9.repeaters} repeaters in ${s9.domains} domains, batch ${s9.batchSize}, \`/ok\`, after a ${fmt(s9.warmupRecords)}-record warm-up on each side. Two services side by side, each with its own database and repeaters: one with \`OTEL_SDK_DISABLED=false\`, exporting ${s9.samplerRatio === undefined || s9.samplerRatio >= 1 ? 'every batch and delivery span' : `the spans of the traces its sampler kept (\`OTEL_TRACES_SAMPLER_ARG=${s9.samplerRatio}\`)`} by OTLP/HTTP (protobuf) to \`bench/otlp-sink.mjs\`, which answers 200 and keeps nothing; the other with tracing off (the default). Rounds alternate their order.${s9.pairs ? ` ${s9.pairs.length} pair(s) of services, each started afresh (two JVMs of one build can differ by 10-20 % for their whole life); each pair's ratio: ${s9.pairs.map(x => `${x.pair}: ${fmt(x.ratio)} (CPU ${fmt(x.cpuRatio)}×)`).join(', ')}.` : ''} The spans the sink received: ${fmt(s9.otlp?.requests)} export requests, ${fmt(s9.otlp?.bytes)} bytes.`, '',
+    '| pair | round | tracing | deliveries/s | seconds | service CPU s per 1,000 records | peak RSS MB |', '|---|---|---|---:|---:|---:|---:|');
+  for (const r of s9.runs || []) p(`| ${r.pair ?? 1} | ${r.round} | ${r.side === 'tracingOn' ? 'on' : 'off'} | ${fmt(r.deliveriesPerS)} | ${fmt(r.seconds)} | ${fmt(r.serviceCpuPerKRecordsS)} | ${fmt(r.servicePeakRssMb)} |`);
   p('', `Mean: ${fmt(s9.tracingOn?.deliveriesPerS)}/s traced, ${fmt(s9.tracingOff?.deliveriesPerS)}/s not: ratio ${fmt(s9.ratio)}; service CPU per record ratio ${fmt(s9.cpuRatio)}.`, '');
 }
 if (s5b) p('### 5b. Across replicas (`bench/pickup-latency.sh`)', '', '```', s5b.trim().split('\n').filter(l => /p50|p99/.test(l)).join('\n') || s5b.trim().slice(-800), '```', '');

@@ -88,19 +88,21 @@ public class DeliveryTracing {
         if (!on) {
             return Span.getInvalid();
         }
-        SpanBuilder builder = tracer.spanBuilder("repeater batch").setNoParent().setSpanKind(SpanKind.INTERNAL)
-                .setAttribute(REPEATER_ID, repeaterId)
-                .setAttribute(DOMAIN, domain)
-                .setAttribute(RECORDS, (long) records);
+        SpanBuilder builder = tracer.spanBuilder("repeater batch").setNoParent().setSpanKind(SpanKind.INTERNAL);
         if (claimStarted != null) {
             builder.setStartTimestamp(claimStarted);
         }
-        return builder.startSpan();
+        Span batch = builder.startSpan();
+        if (batch.isRecording()) { // attributes after the sampler's decision: an unsampled span gets none
+            batch.setAttribute(REPEATER_ID, repeaterId).setAttribute(DOMAIN, domain).setAttribute(RECORDS, (long) records);
+        }
+        return batch;
     }
 
     /** The batch was sent and its results written. */
     void batchEnded(Span batch, List<DeliveryResult> results, boolean backedOff) {
-        if (!on) {
+        if (!batch.isRecording()) {
+            batch.end();
             return;
         }
         long succeeded = 0, failed = 0, invalid = 0;
@@ -134,13 +136,7 @@ public class DeliveryTracing {
         if (!on) {
             return Span.getInvalid();
         }
-        SpanBuilder builder = tracer.spanBuilder("deliver").setSpanKind(SpanKind.CLIENT)
-                .setAttribute(RECORD_ID, record.id())
-                .setAttribute(REPEATER_ID, endpoint.repeaterId())
-                .setAttribute(DOMAIN, endpoint.domain())
-                .setAttribute(ATTEMPT, record.attemptCount() + 1L)
-                .setAttribute(PATH, path.name().toLowerCase(Locale.ROOT))
-                .setAttribute(METHOD, endpoint.method());
+        SpanBuilder builder = tracer.spanBuilder("deliver").setSpanKind(SpanKind.CLIENT);
         SpanContext enqueued = remote(record.traceparent());
         SpanContext batchContext = batch.getSpanContext();
         if (enqueued != null) {
@@ -153,7 +149,16 @@ public class DeliveryTracing {
         } else {
             builder.setNoParent();
         }
-        return builder.startSpan();
+        Span delivery = builder.startSpan();
+        if (delivery.isRecording()) { // attributes after the sampler's decision: an unsampled span gets none
+            delivery.setAttribute(RECORD_ID, record.id())
+                    .setAttribute(REPEATER_ID, endpoint.repeaterId())
+                    .setAttribute(DOMAIN, endpoint.domain())
+                    .setAttribute(ATTEMPT, record.attemptCount() + 1L)
+                    .setAttribute(PATH, path == DispatchListener.Path.LEGACY ? "legacy" : "repeater")
+                    .setAttribute(METHOD, endpoint.method());
+        }
+        return delivery;
     }
 
     /**
@@ -170,7 +175,8 @@ public class DeliveryTracing {
 
     /** The delivery's answer (or failure to get one) is in. */
     void delivered(Span delivery, DeliveryResult result) {
-        if (!on) {
+        if (!delivery.isRecording()) {
+            delivery.end();
             return;
         }
         delivery.setAttribute(OUTCOME, result.outcome().name().toLowerCase(Locale.ROOT));
