@@ -149,7 +149,7 @@ public class ResultWriter {
                 .addValue(disableRequests.keySet().toArray(Long[]::new))
                 .addValue(disableRequests.values().stream().map(signal -> signal.reason).toArray(String[]::new))
                 .addValue(disableAfterMs);
-        return pool.preparedQuery(RECORD).execute(args).map(rows -> {
+        return RolledBackStatements.runAgainIfRolledBack(pool.preparedQuery(RECORD).execute(args), "result write").map(rows -> {
             Set<Long> written = new HashSet<>(rows.rowCount() * 2);
             List<RepeaterDisabled> disabledNow = new ArrayList<>(0);
             for (Row row : rows) {
