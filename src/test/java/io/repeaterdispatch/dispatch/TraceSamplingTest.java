@@ -1,15 +1,10 @@
 package io.repeaterdispatch.dispatch;
 
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.repeaterdispatch.testsupport.Await;
-import io.repeaterdispatch.testsupport.IntegrationTest;
-import io.repeaterdispatch.testsupport.RecordingSpanExporter;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -27,23 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(TraceSamplingTest.NoneSampled.class)
-class TraceSamplingTest extends IntegrationTest {
+class TraceSamplingTest extends TracedTest {
 
     public static class NoneSampled implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.otel.sdk.disabled", "false", "quarkus.otel.traces.sampler.arg", "0");
         }
-    }
-
-    private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
-
-    @Inject
-    RecordingSpanExporter exporter;
-
-    @BeforeEach
-    void noSpansYet() {
-        exporter.reset();
     }
 
     @Test
@@ -64,20 +49,11 @@ class TraceSamplingTest extends IntegrationTest {
     @Test
     void aSampledCallerIsFollowedWhateverTheRatio() {
         long repeater = createRepeater("sample-co", receiver.url("/ok"), 5);
-        long record = api().header("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01")
-                .body(List.of(Map.of("payloadId", "p-1", "payload", Map.of("n", 1))))
-                .post("/api/v1/repeaters/" + repeater + "/records").then().statusCode(202).extract().jsonPath()
-                .getList("recordIds", Long.class).get(0);
-        Await.until("delivered and traced", () -> records(repeater, 4) == 1 && delivery(record) != null);
-        SpanData delivery = delivery(record);
+        long record = enqueueInCallersTrace(repeater, "01");
+        Await.until("delivered and traced", () -> records(repeater, 4) == 1 && deliveries(List.of(record)).size() == 1);
+        SpanData delivery = deliveries(List.of(record)).get(0);
         assertEquals(TRACE_ID, delivery.getTraceId());
         assertEquals("00-" + TRACE_ID + "-" + delivery.getSpanId() + "-01", receiver.hits("/ok").get(0).header("traceparent"));
         assertTrue(exporter.named("repeater batch").isEmpty(), "its batch, a trace of its own, is not sampled");
-    }
-
-    private SpanData delivery(long record) {
-        return exporter.named("deliver").stream()
-                .filter(s -> Long.valueOf(record).equals(s.getAttributes().get(AttributeKey.longKey("record.id"))))
-                .findFirst().orElse(null);
     }
 }

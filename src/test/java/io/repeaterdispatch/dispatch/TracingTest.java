@@ -7,16 +7,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.repeaterdispatch.testsupport.Await;
-import io.repeaterdispatch.testsupport.IntegrationTest;
-import io.repeaterdispatch.testsupport.RecordingSpanExporter;
 import io.repeaterdispatch.testsupport.TestReceiver;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,24 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(TracingTest.On.class)
-class TracingTest extends IntegrationTest {
+class TracingTest extends TracedTest {
 
     public static class On implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.otel.sdk.disabled", "false");
         }
-    }
-
-    private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
-    private static final String CALLER_SPAN = "00f067aa0ba902b7";
-
-    @Inject
-    RecordingSpanExporter exporter;
-
-    @BeforeEach
-    void noSpansYet() {
-        exporter.reset();
     }
 
     @Test
@@ -93,10 +77,7 @@ class TracingTest extends IntegrationTest {
     @Test
     void aRecordEnqueuedWithATraceparentContinuesThatTrace() {
         long repeater = createRepeater("trace-co", receiver.url("/ok"), 5);
-        List<Long> ids = api().header("traceparent", "00-" + TRACE_ID + "-" + CALLER_SPAN + "-01")
-                .body(List.of(Map.of("payloadId", "p-1", "payload", Map.of("n", 1))))
-                .post("/api/v1/repeaters/" + repeater + "/records").then().statusCode(202).extract().jsonPath()
-                .getList("recordIds", Long.class);
+        List<Long> ids = List.of(enqueueInCallersTrace(repeater, "01"));
         Await.until("delivered and traced", () -> records(repeater, 4) == 1 && deliveries(ids).size() == 1 && batches(repeater).size() == 1);
 
         SpanData delivery = deliveries(ids).get(0);
@@ -118,21 +99,12 @@ class TracingTest extends IntegrationTest {
     @Test
     void aCallerThatDoesNotSampleIsRespected() {
         long repeater = createRepeater("trace-co", receiver.url("/ok"), 5);
-        List<Long> ids = api().header("traceparent", "00-" + TRACE_ID + "-" + CALLER_SPAN + "-00")
-                .body(List.of(Map.of("payloadId", "p-1", "payload", Map.of("n", 1))))
-                .post("/api/v1/repeaters/" + repeater + "/records").then().statusCode(202).extract().jsonPath()
-                .getList("recordIds", Long.class);
+        List<Long> ids = List.of(enqueueInCallersTrace(repeater, "00"));
         Await.until("delivered", () -> records(repeater, 4) == 1 && batches(repeater).size() == 1);
         assertTrue(deliveries(ids).isEmpty(), "not sampled: not exported");
         String sent = receiver.hits("/ok").get(0).header("traceparent");
         assertNotNull(sent);
         assertTrue(sent.startsWith("00-" + TRACE_ID + "-") && sent.endsWith("-00"), sent);
-    }
-
-    private List<SpanData> deliveries(List<Long> ids) {
-        Set<Long> wanted = Set.copyOf(ids);
-        return exporter.named("deliver").stream()
-                .filter(s -> wanted.contains(s.getAttributes().get(AttributeKey.longKey("record.id")))).toList();
     }
 
     private List<SpanData> batches(long repeater) {
