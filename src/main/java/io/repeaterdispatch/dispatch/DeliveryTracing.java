@@ -21,7 +21,6 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -100,21 +99,13 @@ public class DeliveryTracing {
     }
 
     /** The batch was sent and its results written. */
-    void batchEnded(Span batch, List<DeliveryResult> results, boolean backedOff) {
+    void batchEnded(Span batch, BatchTally tally, boolean backedOff) {
         if (!batch.isRecording()) {
             batch.end();
             return;
         }
-        long succeeded = 0, failed = 0, invalid = 0;
-        for (DeliveryResult result : results) {
-            switch (result.outcome()) {
-                case SUCCEEDED, EMPTY -> succeeded++;
-                case INVALID_PAYLOAD -> invalid++;
-                default -> failed++;
-            }
-        }
-        batch.setAttribute(SUCCEEDED, succeeded).setAttribute(FAILED, failed).setAttribute(INVALID, invalid)
-                .setAttribute(BACKED_OFF, backedOff);
+        batch.setAttribute(SUCCEEDED, (long) tally.succeeded()).setAttribute(FAILED, (long) tally.failed())
+                .setAttribute(INVALID, (long) tally.invalid()).setAttribute(BACKED_OFF, backedOff);
         batch.end();
     }
 

@@ -162,8 +162,9 @@ public class RepeaterBatchRunner {
                     return sendAll(claim, slotsHeld, release, batch)
                             .flatMap(results -> recorder.record(claim, results, DispatchListener.Path.REPEATER)
                                     .invoke(update -> {
-                                        tracing.batchEnded(batch, results, update.backedOff());
-                                        finished(repeater, results, update.backedOff(), System.nanoTime() - started);
+                                        BatchTally tally = BatchTally.of(results);
+                                        tracing.batchEnded(batch, tally, update.backedOff());
+                                        finished(repeater, results, tally, update.backedOff(), System.nanoTime() - started);
                                     })
                                     .map(update -> new Sent(results, !update.backedOff() && claim.more(), admitted.concurrency(), null)))
                             .onFailure().invoke(error -> tracing.batchFailed(batch, error))
@@ -189,17 +190,10 @@ public class RepeaterBatchRunner {
         static final TurnEnd NOTHING = new TurnEnd(false, 0, false, 0);
     }
 
-    private void finished(ReadyRepeater repeater, List<DeliveryResult> results, boolean backedOff, long nanos) {
-        int succeeded = 0, failed = 0, invalid = 0;
-        for (DeliveryResult result : results) {
-            switch (result.outcome()) {
-                case SUCCEEDED, EMPTY -> succeeded++;
-                case INVALID_PAYLOAD -> invalid++;
-                default -> failed++;
-            }
-        }
+    private void finished(ReadyRepeater repeater, List<DeliveryResult> results, BatchTally tally, boolean backedOff, long nanos) {
         LOG.infof("batch finished repeater=%d domain=%s records=%d succeeded=%d failed=%d invalid=%d backed_off=%s duration_ms=%d",
-                repeater.id(), repeater.domain(), results.size(), succeeded, failed, invalid, backedOff, nanos / 1_000_000);
+                repeater.id(), repeater.domain(), results.size(), tally.succeeded(), tally.failed(), tally.invalid(), backedOff,
+                nanos / 1_000_000);
         slow.batchFinished(repeater.id(), results);
         events.batchFinished(repeater.id(), results, backedOff, nanos);
     }

@@ -38,7 +38,7 @@ final class RolledBackStatements {
     static <T> Uni<T> runAgainIfRolledBack(Uni<T> statement, String what) {
         return statement
                 .onFailure(RolledBackStatements::rolledBack)
-                .invoke(error -> LOG.debugf("%s rolled back by PostgreSQL (%s), run again", what, ((PgException) error).getSqlState()))
+                .invoke(error -> LOG.debugf("%s rolled back by PostgreSQL (%s)", what, ((PgException) error).getSqlState()))
                 .onFailure(RolledBackStatements::rolledBack)
                 .retry().withBackOff(Duration.ofMillis(2), Duration.ofMillis(50)).withJitter(0.5).atMost(RUNS - 1);
     }
